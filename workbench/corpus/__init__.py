@@ -1,0 +1,27 @@
+"""The corpus: reading files, normalising text, finding turns, segmenting, cases."""
+
+from workbench.corpus.cases import read_attributes
+from workbench.corpus.importer import KINDS, ImportReport, import_files
+from workbench.corpus.normalise import normalise
+from workbench.corpus.segment import UNITS, Segment, segment, sentence_pipeline
+from workbench.corpus.transcript import Turn, parse_turns
+from workbench.corpus.views import Document, cases, document, documents, segments
+
+__all__ = [
+    "KINDS",
+    "UNITS",
+    "Document",
+    "ImportReport",
+    "Segment",
+    "Turn",
+    "cases",
+    "document",
+    "documents",
+    "import_files",
+    "normalise",
+    "parse_turns",
+    "read_attributes",
+    "segment",
+    "segments",
+    "sentence_pipeline",
+]

@@ -1,0 +1,134 @@
+"""Tidy DataFrame views of the corpus: documents, segments and cases."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbench.corpus.segment import UNITS
+from workbench.errors import ProjectError
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "name", "kind", "format", "case_id", "date", "n_chars", "n_words", "n_turns",
+    "speakers", "encoding", "imported_at", "imported_by",
+]
+SEGMENT_COLUMNS = [
+    "segment_id", "doc_id", "document", "unit", "ordinal", "start", "end", "speaker",
+    "t_start", "t_end", "text",
+]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document with its canonical text; every offset in the project refers to ``text``."""
+
+    doc_id: str
+    name: str
+    kind: str
+    format: str
+    text: str
+    case_id: str | None
+    date: str | None
+
+
+def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    for column, kind in types.items():
+        if kind == "number":
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        elif kind == "date":
+            frame[column] = pd.to_datetime(frame[column], errors="coerce", format="ISO8601")
+    return frame
+
+
+def _wide_attributes(conn: sqlite3.Connection, entity: str, index: str) -> pd.DataFrame:
+    rows = pd.read_sql_query(
+        "SELECT entity_id, key, value, type FROM attributes WHERE entity = ?", conn,
+        params=(entity,),
+    )
+    if rows.empty:
+        return pd.DataFrame(columns=[index])
+    wide = rows.pivot(index="entity_id", columns="key", values="value").reset_index()
+    wide.columns.name = None
+    wide = wide.rename(columns={"entity_id": index})
+    types = rows.drop_duplicates("key").set_index("key")["type"].to_dict()
+    return _typed(wide, types)
+
+
+def documents(conn: sqlite3.Connection) -> pd.DataFrame:
+    """One row per document.
+
+    Columns: doc_id, name, kind (interview, fieldnote, survey, document), format (file
+    format), case_id, date (ISO date or empty), n_chars, n_words (white-space words), n_turns,
+    speakers (comma-separated, in order of first turn), encoding, imported_at, imported_by,
+    then one column per document attribute.
+    """
+    frame = pd.read_sql_query(
+        """
+        SELECT d.doc_id, d.name, d.kind, d.format, d.case_id, d.date, d.n_chars, d.n_words,
+               (SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id AND s.unit = 'turn')
+                 AS n_turns,
+               (SELECT group_concat(speaker, ', ') FROM (
+                  SELECT speaker, min(ordinal) AS first FROM segments s
+                  WHERE s.doc_id = d.doc_id AND s.unit = 'turn' GROUP BY speaker ORDER BY first
+               )) AS speakers,
+               d.encoding, d.imported_at, d.imported_by
+        FROM documents d WHERE d.status = 'active' ORDER BY d.name
+        """,
+        conn,
+    )
+    attributes = _wide_attributes(conn, "document", "doc_id")
+    return frame.merge(attributes, on="doc_id", how="left", suffixes=("", "_attribute"))
+
+
+def segments(conn: sqlite3.Connection, unit: str = "sentence", doc_id: str | None = None
+             ) -> pd.DataFrame:
+    """One row per segment of ``unit`` (turn, paragraph or sentence), in document order.
+
+    Columns: segment_id, doc_id, document (name), unit, ordinal (0-based within the document),
+    start, end (character offsets into the document's text, end exclusive), speaker, t_start,
+    t_end (seconds from the start of the recording, where known), text (the slice
+    ``text[start:end]``).
+    """
+    if unit not in UNITS:
+        raise ProjectError(7, f"unit={unit!r} is not one of: {', '.join(UNITS)}.")
+    query = """
+        SELECT s.segment_id, s.doc_id, d.name AS document, s.unit, s.ordinal, s.start, s."end",
+               s.speaker, s.t_start, s.t_end,
+               substr(d.text, s.start + 1, s."end" - s.start) AS text
+        FROM segments s JOIN documents d USING (doc_id)
+        WHERE s.unit = ? AND d.status = 'active' {extra}
+        ORDER BY d.name, s.ordinal
+    """
+    params: tuple = (unit,)
+    extra = ""
+    if doc_id is not None:
+        extra, params = "AND s.doc_id = ?", (unit, doc_id)
+    frame = pd.read_sql_query(query.format(extra=extra), conn, params=params)
+    return frame[SEGMENT_COLUMNS]
+
+
+def cases(conn: sqlite3.Connection) -> pd.DataFrame:
+    """One row per case: case_id, n_documents, then one typed column per case attribute."""
+    frame = pd.read_sql_query(
+        """
+        SELECT c.case_id, count(d.doc_id) AS n_documents
+        FROM cases c LEFT JOIN documents d ON d.case_id = c.case_id AND d.status = 'active'
+        GROUP BY c.case_id ORDER BY c.case_id
+        """,
+        conn,
+    )
+    return frame.merge(_wide_attributes(conn, "case", "case_id"), on="case_id", how="left")
+
+
+def document(conn: sqlite3.Connection, doc_id: str) -> Document:
+    """The document ``doc_id`` (or the one whose name is ``doc_id``)."""
+    row = conn.execute(
+        "SELECT doc_id, name, kind, format, text, case_id, date FROM documents "
+        "WHERE (doc_id = ? OR name = ?) AND status = 'active'",
+        (doc_id, doc_id),
+    ).fetchone()
+    if row is None:
+        raise ProjectError(8, f"no document '{doc_id}' in this project. See project.documents().")
+    return Document(**dict(row))

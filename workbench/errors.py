@@ -1,0 +1,58 @@
+"""One exception family for workbench, with numbered, actionable messages.
+
+Every error a researcher can meet carries a stable code (``WB-IMPORT-003``) so that it can be
+looked up in the README's error table, and a message that names the file, line, field or id
+at fault and says what to do next.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WorkbenchError",
+    "ProjectError",
+    "ImportError_",
+    "CodebookError",
+    "CodingError",
+    "InteropError",
+]
+
+
+class WorkbenchError(Exception):
+    """Base class: ``code`` is the stable error number, ``str(err)`` the full message."""
+
+    prefix = "WB"
+
+    def __init__(self, number: int, message: str) -> None:
+        self.code = f"{self.prefix}-{number:03d}"
+        self.message = message
+        super().__init__(f"{self.code}: {message}")
+
+
+class ProjectError(WorkbenchError):
+    """The project folder or its database: missing, foreign, too new, locked."""
+
+    prefix = "WB-PROJECT"
+
+
+class ImportError_(WorkbenchError):
+    """A file that cannot be imported (format, encoding, structure, attributes)."""
+
+    prefix = "WB-IMPORT"
+
+
+class CodebookError(WorkbenchError):
+    """A codebook file or a codebook operation that would break the codebook."""
+
+    prefix = "WB-CODEBOOK"
+
+
+class CodingError(WorkbenchError):
+    """A coding, memo or suggestion that cannot be stored as asked."""
+
+    prefix = "WB-CODING"
+
+
+class InteropError(WorkbenchError):
+    """A file from another program (XML, REFI-QDA) that cannot be read safely or at all."""
+
+    prefix = "WB-INTEROP"

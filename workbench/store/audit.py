@@ -1,0 +1,43 @@
+"""The append-only audit log: who changed what, when, and what it was before and after."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+
+def now() -> str:
+    """The current time as an ISO 8601 UTC string, the one time format of the store."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def append_audit(
+    conn: sqlite3.Connection,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Append one row to the audit log inside the caller's transaction.
+
+    ``before`` and ``after`` are stored as JSON. The table has triggers that refuse UPDATE and
+    DELETE, so the log can only grow.
+    """
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            now(),
+            actor,
+            action,
+            entity,
+            entity_id,
+            None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+            None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+        ),
+    )

@@ -1,0 +1,184 @@
+"""The schema of ``project.sqlite`` and its numbered forward migrations.
+
+Each migration is a function registered in :data:`MIGRATIONS`; ``migrate`` applies the ones a
+database lacks, each in one transaction together with its row in ``migrations``. The schema
+is never probed: the recorded version says what a database holds.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench import __version__
+from workbench.errors import ProjectError
+from workbench.store.audit import now
+from workbench.store.connection import atomic
+
+_V1 = """
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE cases (
+  case_id    TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE documents (
+  doc_id       TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  format       TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  sha256       TEXT NOT NULL,
+  source_path  TEXT,
+  encoding     TEXT NOT NULL,
+  case_id      TEXT REFERENCES cases (case_id),
+  date         TEXT,
+  imported_at  TEXT NOT NULL,
+  imported_by  TEXT NOT NULL,
+  n_chars      INTEGER NOT NULL,
+  n_words      INTEGER NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'deleted'))
+);
+CREATE INDEX documents_case ON documents (case_id);
+CREATE TABLE segments (
+  segment_id TEXT PRIMARY KEY,
+  doc_id     TEXT NOT NULL REFERENCES documents (doc_id),
+  unit       TEXT NOT NULL CHECK (unit IN ('turn', 'paragraph', 'sentence')),
+  ordinal    INTEGER NOT NULL,
+  start      INTEGER NOT NULL,
+  "end"      INTEGER NOT NULL,
+  speaker    TEXT,
+  t_start    REAL,
+  t_end      REAL,
+  CHECK (0 <= start AND start < "end"),
+  UNIQUE (doc_id, unit, ordinal)
+);
+CREATE TABLE attributes (
+  entity    TEXT NOT NULL CHECK (entity IN ('case', 'document')),
+  entity_id TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  value     TEXT,
+  type      TEXT NOT NULL CHECK (type IN ('text', 'number', 'date')),
+  PRIMARY KEY (entity, entity_id, key)
+);
+CREATE TABLE codes (
+  code_id         TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  parent_id       TEXT REFERENCES codes (code_id),
+  definition      TEXT NOT NULL,
+  when_to_use     TEXT,
+  when_not_to_use TEXT,
+  examples        TEXT NOT NULL DEFAULT '[]',
+  color           TEXT,
+  refs            TEXT NOT NULL DEFAULT '[]',
+  patterns        TEXT NOT NULL DEFAULT '[]',
+  ordinal         INTEGER NOT NULL DEFAULT 0,
+  status          TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired'))
+);
+CREATE TABLE codebook_versions (
+  version   INTEGER PRIMARY KEY,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  changelog TEXT NOT NULL,
+  snapshot  TEXT NOT NULL
+);
+CREATE TABLE codings (
+  coding_id  TEXT PRIMARY KEY,
+  doc_id     TEXT NOT NULL REFERENCES documents (doc_id),
+  start      INTEGER NOT NULL,
+  "end"      INTEGER NOT NULL,
+  code_id    TEXT NOT NULL REFERENCES codes (code_id),
+  coder      TEXT NOT NULL,
+  origin     TEXT NOT NULL
+             CHECK (origin IN ('manual', 'suggestion-accepted', 'imported', 'consensus')),
+  created_at TEXT NOT NULL,
+  status     TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'removed')),
+  CHECK (0 <= start AND start < "end")
+);
+CREATE INDEX codings_doc ON codings (doc_id, start);
+CREATE INDEX codings_code ON codings (code_id);
+CREATE TABLE memos (
+  memo_id     TEXT PRIMARY KEY,
+  target_kind TEXT NOT NULL CHECK (target_kind IN ('project', 'document', 'code', 'coding', 'case')),
+  target_id   TEXT,
+  author      TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE TABLE audit (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  at        TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  entity    TEXT NOT NULL,
+  entity_id TEXT,
+  before    TEXT,
+  after     TEXT
+);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    """Documents, segments, cases and attributes, codebook, codings, memos, audit."""
+    for statement in _V1.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('created_by', ?)", (__version__,))
+    conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
+
+
+#: Every migration, in order: (version, name, function). Append; never edit a released one.
+MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
+    (1, "initial", _v1_initial),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version recorded in the database, 0 for an empty one."""
+    has = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    if not has:
+        return 0
+    row = conn.execute("SELECT max(version) FROM migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(conn: sqlite3.Connection, db_path: Path) -> list[int]:
+    """Apply the migrations the database lacks; return the versions applied.
+
+    An existing project is copied to ``project.sqlite.bak-v<N>`` before it is upgraded, so a
+    researcher can always go back. A database newer than this workbench is refused.
+    """
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise ProjectError(
+            3,
+            f"{db_path} was written by a newer workbench (schema version {current}; this "
+            f"workbench {__version__} knows up to {SCHEMA_VERSION}). Upgrade workbench "
+            "(pip install -U workbench) to open it; nothing was changed.",
+        )
+    pending = [m for m in MIGRATIONS if m[0] > current]
+    if pending and current > 0:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(db_path, db_path.with_name(f"{db_path.name}.bak-v{current}"))
+    if current == 0:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+    for version, name, apply in pending:
+        with atomic(conn):
+            apply(conn)
+            conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, now()))
+    return [m[0] for m in pending]
