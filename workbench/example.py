@@ -19,8 +19,9 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
                   progress: bool = True) -> Project:
     """Create a project in ``directory`` holding the Riverside interviews, notes and survey.
 
-    Interviews are joined to ``participants.csv`` (role, ward, shift, tenure); survey
-    respondents become cases with their answers' other columns as attributes.
+    Interviews are joined to ``participants.csv`` (role, ward, shift, tenure), field notes to
+    the observers' log ``observations.csv`` (date, ward, shift, observer); survey respondents
+    become cases with their answers' other columns as attributes.
     """
     corpus = Path(corpus)
     if not (corpus / "timeline.yaml").is_file():
@@ -30,6 +31,7 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
     with project.atomic():
         project.import_files(corpus / "interviews", kind="interview",
                              attributes=corpus / "participants.csv", progress=progress)
-        project.import_files(corpus / "fieldnotes", kind="fieldnote", progress=progress)
+        project.import_files(corpus / "fieldnotes", kind="fieldnote",
+                             attributes=corpus / "observations.csv", progress=progress)
         project.import_files(corpus / "survey", kind="survey", progress=progress)
     return project

@@ -182,6 +182,7 @@ def test_text_is_decoded_and_normalised_once(tmp_path, project, name, data, enco
 
 def test_unicode_is_composed_to_nfc(tmp_path, project):
     # "Zoe" + COMBINING DIAERESIS (2 code points) becomes "Zoë" (1 code point).
-    path = write(tmp_path, "nfc.txt", "Interviewer: Zoe\u0308 said so.\nP01: Yes.\nInterviewer: ok\n")
+    path = write(tmp_path, "nfc.txt",
+                 "Interviewer: Zoe\u0308 said so.\nP01: Yes.\nInterviewer: ok\n")
     project.import_files([path], progress=False)
     assert project.segments("turn")["text"].iloc[0] == "Zo\u00eb said so."

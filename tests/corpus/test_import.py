@@ -98,7 +98,7 @@ def test_empty_file(tmp_path, project):
 
 def test_undecodable_bytes_name_the_file_and_byte_offset(tmp_path, project):
     # Valid UTF-8 for 13 bytes, then bytes no text encoding produces (NULs and 0xff).
-    data = "Interviewer: ".encode() + bytes([0xFF, 0x00, 0xFE, 0x00, 0x81]) * 40
+    data = b"Interviewer: " + bytes([0xFF, 0x00, 0xFE, 0x00, 0x81]) * 40
     with pytest.raises(ImportError_, match=r"WB-IMPORT-005: garbled.txt: byte 13 \(0xff\)"):
         project.import_files([write(tmp_path, "garbled.txt", data)], progress=False)
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -29,10 +27,6 @@ from workbench.store import append_audit, atomic
 from workbench.store.audit import now
 
 KINDS = ("interview", "fieldnote", "survey", "document")
-_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-_LONG_DATE = re.compile(
-    r"\b(\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})\b"
-)
 
 
 @dataclass(frozen=True)
@@ -87,20 +81,6 @@ def document_id(source: SourceDocument) -> str:
     return digest[:16]
 
 
-def header_date(text: str) -> str | None:
-    """An ISO date from the first lines of a document (its header), if one is written there."""
-    head = "\n".join(text.lstrip().split("\n", 5)[:5])
-    if match := _ISO_DATE.search(head):
-        return match.group(1)
-    if match := _LONG_DATE.search(head):
-        for fmt in ("%d %B %Y", "%B %d, %Y"):
-            try:
-                return datetime.strptime(match.group(1), fmt).date().isoformat()
-            except ValueError:
-                continue
-    return None
-
-
 def _kind_and_turns(source: SourceDocument, kind: str | None, date: str | None):
     """Decide the kind (unless given) and find speaker turns where the kind has them."""
     if source.turns is not None:
@@ -131,7 +111,8 @@ class _Staging:
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             quoted = ", ".join(f'"{c}"' for c in columns)
             self.db.execute(f"CREATE TABLE {table} ({quoted})")
-        self.db.execute("CREATE TABLE doc_meta (doc_id, case_id, case_attributes, attributes)")
+        self.db.execute(
+            "CREATE TABLE doc_meta (doc_id, case_id, case_attributes, attributes, types)")
         self.db.execute("BEGIN")
 
 
@@ -188,7 +169,8 @@ def _stage(conn, staging: _Staging, source: SourceDocument, path: Path, kind, nl
                         f"{'in the project' if existing else 'in this batch'}"))
         return
     seen[doc_id] = source.name
-    date = _date_of(source)
+    date = source.attributes.get("date")
+    date = None if date is None else str(date)
     doc_kind, turns = _kind_and_turns(source, kind, date)
     text = source.text
     rows = [
@@ -204,17 +186,11 @@ def _stage(conn, staging: _Staging, source: SourceDocument, path: Path, kind, nl
          len(text), len(text.split())),
     )
     staging.db.execute(
-        "INSERT INTO doc_meta VALUES (?, ?, ?, ?)",
+        "INSERT INTO doc_meta VALUES (?, ?, ?, ?, ?)",
         (doc_id, source.case_id, repr_json(source.case_attributes),
-         repr_json({k: v for k, v in source.attributes.items() if k != "date"})),
+         repr_json({k: v for k, v in source.attributes.items() if k != "date"}),
+         repr_json(source.types)),
     )
-
-
-def _date_of(source: SourceDocument) -> str | None:
-    value = source.attributes.get("date")
-    if value is not None:
-        return str(value)
-    return header_date(source.text) if source.format in ("txt", "md", "docx", "pdf") else None
 
 
 def repr_json(value: dict) -> str:
@@ -241,7 +217,8 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
     source.execute("UPDATE documents SET imported_at = ?, imported_by = ?", (stamp, actor))
     staged = source.execute(
         "SELECT d.doc_id, d.name, d.kind, d.n_words, m.case_id, m.case_attributes, "
-        "m.attributes, (SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id) AS n_segments "
+        "m.attributes, m.types, "
+        "(SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id) AS n_segments "
         "FROM documents d JOIN doc_meta m USING (doc_id) ORDER BY d.rowid"
     ).fetchall()
     with atomic(conn):
@@ -261,22 +238,23 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
         doc_ids=tuple(r[0] for r in new),
         skipped=tuple(skipped),
         unmatched_attributes=tuple(unmatched),
-        n_segments=sum(r[7] for r in new),
+        n_segments=sum(r[8] for r in new),
         n_words=sum(r[3] for r in new),
     )
 
 
 def _store_document_meta(conn, row, stamp: str, actor: str) -> None:
-    doc_id, name, kind, n_words, case_id, case_attributes, attributes, _ = row
+    doc_id, name, kind, n_words, case_id, case_attributes, attributes, types, _ = row
+    types = json.loads(types)
     if case_id:
         case_attributes = json.loads(case_attributes)
         _ensure_case(conn, case_id, stamp)
         conn.execute("UPDATE documents SET case_id = ? WHERE doc_id = ?", (case_id, doc_id))
         _set_attributes(conn, "case", case_id, case_attributes,
-                        {k: infer_type([v]) for k, v in case_attributes.items()})
+                        {k: types.get(k) or infer_type([v]) for k, v in case_attributes.items()})
     attributes = json.loads(attributes)
     _set_attributes(conn, "document", doc_id, attributes,
-                    {k: infer_type([v]) for k, v in attributes.items()})
+                    {k: types.get(k) or infer_type([v]) for k, v in attributes.items()})
     append_audit(conn, actor=actor, action="import", entity="document", entity_id=doc_id,
                  after={"name": name, "kind": kind, "n_words": n_words, "case_id": case_id})
 

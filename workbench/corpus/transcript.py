@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 _STAMP = r"[\[(]?(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]?"
 _SPEAKER = r"(?P<speaker>[^\W\d_][\w'’.\-]*(?: [\w'’.\-]+){0,3})"
-LABEL_LINE = re.compile(rf"^[ \t]*(?:{_STAMP}[ \t]+)?{_SPEAKER}[ \t]*:[ \t]+(?=\S)", re.MULTILINE)
+LABEL_LINE = re.compile(
+    rf"^[ \t]*(?:{_STAMP}[ \t]+)?{_SPEAKER}[ \t]*:[ \t]+(?=[^\n]*\S)", re.MULTILINE
+)
 LABEL_IN_CUE = re.compile(rf"^{_SPEAKER}:\s+(?=\S)")
 _ALWAYS = {"Q", "A"}
 
@@ -63,10 +65,11 @@ def parse_turns(text: str, speakers: set[str] | None = None) -> list[Turn]:
     for i, match in enumerate(accepted):
         limit = accepted[i + 1].start() if i + 1 < len(accepted) else len(text)
         body = text[match.end():limit].rstrip()
-        if not body:
+        start = match.end() + len(body) - len(body.lstrip())
+        if start >= match.end() + len(body):
             continue
         turns.append(Turn(
-            start=match.end(), end=match.end() + len(body), speaker=match.group("speaker"),
+            start=start, end=match.end() + len(body), speaker=match.group("speaker"),
             t_start=parse_timestamp(match.group("stamp")), label_start=match.start(),
         ))
     return _with_end_times(turns)

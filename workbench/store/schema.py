@@ -103,7 +103,8 @@ CREATE INDEX codings_doc ON codings (doc_id, start);
 CREATE INDEX codings_code ON codings (code_id);
 CREATE TABLE memos (
   memo_id     TEXT PRIMARY KEY,
-  target_kind TEXT NOT NULL CHECK (target_kind IN ('project', 'document', 'code', 'coding', 'case')),
+  target_kind TEXT NOT NULL
+              CHECK (target_kind IN ('project', 'document', 'code', 'coding', 'case')),
   target_id   TEXT,
   author      TEXT NOT NULL,
   text        TEXT NOT NULL,

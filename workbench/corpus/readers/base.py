@@ -17,8 +17,11 @@ class SourceDocument:
     encoding : the encoding the bytes were decoded with.
     kind : interview, fieldnote, survey or document; None lets the importer decide.
     case_id : the case the document belongs to, where the file says so (survey respondent).
-    attributes : document attributes found in the file (front matter, a date in the header).
+    attributes : document attributes found in the file (front matter, a ``date`` found in the
+        front matter or in the header lines).
     case_attributes : attributes of the document's case found in the file (survey columns).
+    types : attribute types (number, date, text) where the reader knows them from a whole
+        column; others are inferred from the value.
     turns : explicit speaker turns ``(start, end, speaker, t_start, t_end)`` for formats that
         carry them (captions); None means "parse turns from the text".
     identity : extra text that makes the document id unique where equal texts are distinct
@@ -33,5 +36,6 @@ class SourceDocument:
     case_id: str | None = None
     attributes: dict = field(default_factory=dict)
     case_attributes: dict = field(default_factory=dict)
+    types: dict = field(default_factory=dict)
     turns: tuple | None = None
     identity: str = ""

@@ -3,9 +3,9 @@
 Consecutive cues of one speaker become one turn, as a person reading the transcript would
 see it. The speaker is the cue's voice tag (``<v P07>``) or a ``Name:`` label at the start of
 the cue text; a cue with neither continues the previous speaker's turn. ``NOTE:`` cues, which
-caption tools write into SubRip for want of a comment syntax, are header text, not a speaker. The canonical text
-renders each turn as ``[HH:MM:SS] Speaker: words`` with a blank line between turns; the
-turn records the exact start and end times of its cues.
+caption tools write into SubRip for want of a comment syntax, are header text, not a speaker.
+The canonical text renders each turn as ``[HH:MM:SS] Speaker: words`` with a blank line
+between turns; the turn records the exact start and end times of its cues.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
+from workbench.corpus.header import header_date
 from workbench.corpus.normalise import decode, normalise
 from workbench.corpus.readers.base import SourceDocument
 from workbench.corpus.transcript import LABEL_IN_CUE
@@ -79,9 +80,7 @@ def _turns_from_cues(captions, name: str) -> tuple[str, tuple]:
             if label:
                 speaker, words = label.group("speaker"), words[label.end():]
         start, end = _cue_seconds(caption.start), _cue_seconds(caption.end)
-        if speaker == "NOTE":  # SubRip has no comments; caption tools write "NOTE: ..." cues
-            header.append(words)
-        elif speaker is None and not merged:
+        if speaker == "NOTE" or (speaker is None and not merged):
             header.append(words)
         elif speaker is None or (merged and merged[-1][0] == speaker):
             merged[-1][1].append(words)
@@ -116,8 +115,11 @@ def _read(path: Path, data: bytes, encoding: str | None, fmt: str) -> list[Sourc
             15, f"{path.name}: not a valid {fmt.upper()} file ({err}). Export it again."
         ) from err
     rendered, turns = _turns_from_cues(captions, path.name)
+    # The header (a WebVTT NOTE block, or a first SubRip cue) often dates the recording.
+    date = header_date("\n".join(line for line in text.split("\n") if "-->" not in line))
     return [SourceDocument(name=path.name, text=rendered, format=fmt,
-                           encoding=decoded.encoding, kind="interview", turns=turns)]
+                           encoding=decoded.encoding, kind="interview", turns=turns,
+                           attributes={"date": date} if date else {})]
 
 
 def read_vtt(path: Path, data: bytes, *, encoding: str | None = None) -> list[SourceDocument]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from workbench.corpus.header import header_date
 from workbench.corpus.normalise import normalise
 from workbench.corpus.readers.base import SourceDocument
 from workbench.errors import ImportError_
@@ -31,7 +33,7 @@ def read_docx(path: Path, data: bytes, *, encoding: str | None = None) -> list[S
     text = "\n\n".join(p for p in paragraphs if p)
     if not text:
         raise ImportError_(3, f"{path.name}: the document has no text. Remove it.")
-    return [SourceDocument(name=path.name, text=text + "\n", format="docx")]
+    return [_dated(SourceDocument(name=path.name, text=text + "\n", format="docx"))]
 
 
 def read_pdf(path: Path, data: bytes, *, encoding: str | None = None) -> list[SourceDocument]:
@@ -50,4 +52,9 @@ def read_pdf(path: Path, data: bytes, *, encoding: str | None = None) -> list[So
             f"{path.name}: the PDF has no text layer (it is a scanned image). It needs OCR "
             "first, e.g. `ocrmypdf in.pdf out.pdf`, then import the result.",
         )
-    return [SourceDocument(name=path.name, text=text + "\n", format="pdf")]
+    return [_dated(SourceDocument(name=path.name, text=text + "\n", format="pdf"))]
+
+
+def _dated(document: SourceDocument) -> SourceDocument:
+    date = header_date(document.text)
+    return replace(document, attributes={"date": date}) if date else document

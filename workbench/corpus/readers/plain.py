@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from workbench.corpus.header import header_date
 from workbench.corpus.normalise import decode, normalise
 from workbench.corpus.readers.base import SourceDocument
 from workbench.errors import ImportError_
@@ -44,12 +45,13 @@ def read_plain(path: Path, data: bytes, *, encoding: str | None = None) -> list[
     meta, text = split_front_matter(normalise(decoded.text), path.name)
     if not text.strip():
         raise ImportError_(3, f"{path.name}: the file has no text. Remove it from the import.")
+    date = meta.get("date") or header_date(text)
     return [
         SourceDocument(
             name=path.name,
             text=text,
             format=path.suffix.lower().lstrip("."),
             encoding=decoded.encoding,
-            attributes=meta,
+            attributes={**meta, "date": date} if date else meta,
         )
     ]

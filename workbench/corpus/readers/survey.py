@@ -12,6 +12,7 @@ import io
 import re
 from pathlib import Path
 
+from workbench.corpus.cases import infer_type
 from workbench.corpus.normalise import decode, normalise
 from workbench.corpus.readers.base import SourceDocument
 from workbench.errors import ImportError_
@@ -75,6 +76,8 @@ def read_survey(path: Path, data: bytes, *, encoding: str | None = None) -> list
             19, f"{path.name}: no column looks like open-ended answers (mostly distinct "
             "answers of several words). Check that this is a survey export with free text."
         )
+    types = {header[i]: infer_type([r[i] for r in rows]) for i in range(len(header))
+             if i not in open_ended and i != id_index}
     documents = []
     for number, row in enumerate(rows, start=1):
         respondent = row[id_index].strip() if id_index is not None else f"row{number}"
@@ -95,6 +98,7 @@ def read_survey(path: Path, data: bytes, *, encoding: str | None = None) -> list
         documents.append(SourceDocument(
             name=f"{path.name}#{respondent}", text="".join(parts), format="csv",
             encoding=decoded.encoding, kind="survey", case_id=respondent,
-            case_attributes=attributes, turns=tuple(turns), identity=f"{path.name}#{respondent}",
+            case_attributes=attributes, types=types, turns=tuple(turns),
+            identity=f"{path.name}#{respondent}",
         ))
     return documents
