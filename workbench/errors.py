@@ -14,6 +14,8 @@ __all__ = [
     "CodebookError",
     "CodingError",
     "InteropError",
+    "ReliabilityError",
+    "LogsError",
 ]
 
 
@@ -26,6 +28,10 @@ class WorkbenchError(Exception):
         self.code = f"{self.prefix}-{number:03d}"
         self.message = message
         super().__init__(f"{self.code}: {message}")
+
+    def __reduce__(self):
+        """Pickle by number and message, so errors cross from worker processes intact."""
+        return (self.__class__, (int(self.code.rsplit("-", 1)[1]), self.message))
 
 
 class ProjectError(WorkbenchError):
@@ -56,3 +62,15 @@ class InteropError(WorkbenchError):
     """A file from another program (XML, REFI-QDA) that cannot be read safely or at all."""
 
     prefix = "WB-INTEROP"
+
+
+class ReliabilityError(WorkbenchError):
+    """Reliability data an agreement statistic cannot be computed on (shape, options, spans)."""
+
+    prefix = "WB-RELIABILITY"
+
+
+class LogsError(WorkbenchError):
+    """Deployment logs: a mapping, a log file or a metric request that cannot be carried out."""
+
+    prefix = "WB-LOGS"

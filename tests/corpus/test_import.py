@@ -149,4 +149,4 @@ def test_unknown_kind_lists_the_kinds(tmp_path, project):
 def test_segments_are_never_stored_without_their_document(project):
     with pytest.raises(sqlite3.IntegrityError):
         project._conn.execute(
-            "INSERT INTO segments VALUES ('x', 'nope', 'turn', 0, 0, 1, NULL, NULL, NULL)")
+            "INSERT INTO segments VALUES ('nope', 'turn', 0, 0, 1, NULL, NULL, NULL)")

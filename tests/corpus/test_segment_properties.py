@@ -95,3 +95,28 @@ def test_stored_segment_text_equals_the_python_slice(tmp_path_factory, shape):
         for unit in ("turn", "paragraph", "sentence"):
             for row in project.segments(unit).itertuples():
                 assert text[row.start:row.end] == row.text
+
+
+def _spacy_sentences(text):
+    return [(s.start_char, s.end_char) for s in NLP(text).sents] if text else []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\t,;:'\"()-…。！"))
+               | st.characters(exclude_categories=("Cs",)),
+               max_size=200))
+def test_fast_sentence_spans_equal_spacys_sentencizer(text):
+    """The array version of the sentencizer rule splits exactly where spaCy's does."""
+    from workbench.corpus.segment import sentence_spans
+
+    assert next(sentence_spans(NLP, [text])) == _spacy_sentences(text)
+
+
+def test_fast_sentence_spans_equal_spacys_sentencizer_on_the_example_corpus():
+    from tests.conftest import RIVERSIDE
+    from workbench.corpus.segment import sentence_spans
+
+    texts = [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("*/*.md")]
+    texts += [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("*/*.txt")]
+    assert len(texts) == 24 + 6  # 24 field notes, 6 plain-text transcripts
+    assert list(sentence_spans(NLP, texts)) == [_spacy_sentences(t) for t in texts]

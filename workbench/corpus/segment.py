@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, LENGTH
 from spacy.language import Language
 
 from workbench.corpus.transcript import Turn
@@ -66,6 +68,64 @@ def sentence_pipeline(language: str = "en", model: str | None = None) -> Languag
     return nlp
 
 
+def _rule_based(nlp: Language) -> bool:
+    """True for the default pipeline: a tokenizer followed by the sentencizer alone."""
+    return nlp.pipe_names == ["sentencizer"]
+
+
+@lru_cache(maxsize=8)
+def _final_flag(nlp: Language) -> int:
+    """A lexeme flag, set once per vocabulary, for the sentencizer's sentence-final characters.
+
+    A flag is computed once per distinct word and read back with ``Doc.to_array`` in C, so no
+    Python runs per token.
+    """
+    finals = frozenset(nlp.get_pipe("sentencizer").punct_chars)
+    return nlp.vocab.add_flag(lambda text: text in finals)
+
+
+def _sentencizer_starts(doc, final_flag: int) -> np.ndarray:
+    """Token indices where spaCy's ``Sentencizer`` would start sentences, computed on arrays.
+
+    The rule, from ``spacy/pipeline/sentencizer.pyx``: the first token starts a sentence, and
+    so does every token that is neither punctuation nor a sentence-final character when a
+    sentence-final character has been seen since the previous sentence start. Because every
+    such token with a final character before it starts a sentence, "since the previous
+    start" equals "since the previous such token", which a cumulative sum answers for all
+    tokens at once, without building a Python object per token.
+    """
+    columns = doc.to_array([final_flag, IS_PUNCT])
+    final = columns[:, 0] == 1
+    candidate = (columns[:, 1] == 0) & ~final
+    seen = np.concatenate(([0], np.cumsum(final)))  # final characters before each token
+    positions = np.flatnonzero(candidate)
+    previous = np.concatenate(([-1], positions[:-1]))
+    starts = positions[seen[positions] - seen[previous + 1] > 0]
+    return np.union1d([0], starts)
+
+
+def sentence_spans(nlp: Language, texts) -> Iterator[list[tuple[int, int]]]:
+    """Character spans of the sentences of each text, one list per text, as spaCy splits them.
+
+    The default pipeline takes a fast path with the same result as ``nlp.pipe`` followed by
+    ``doc.sents`` (tested); any other pipeline runs in full.
+    """
+    if not _rule_based(nlp):
+        for doc in nlp.pipe(texts, batch_size=256):
+            yield [(sent.start_char, sent.end_char) for sent in doc.sents]
+        return
+    final_flag = _final_flag(nlp)
+    for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+        if len(doc) == 0:
+            yield []
+            continue
+        starts = _sentencizer_starts(doc, final_flag)
+        offsets = doc.to_array([IDX, LENGTH])
+        ends = np.append(starts[1:], len(doc)) - 1
+        yield list(zip(offsets[starts, 0].tolist(),
+                       (offsets[ends, 0] + offsets[ends, 1]).tolist(), strict=True))
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -112,13 +172,13 @@ def segment(text: str, turns: list[Turn], nlp: Language) -> Iterator[Segment]:
     starts = [t.start for t in turns]
     paragraphs = paragraph_spans(text, turns)
     sentence_ordinal = 0
-    docs = nlp.pipe((text[s:e] for s, e in paragraphs), batch_size=256)
-    for ordinal, ((p_start, p_end), doc) in enumerate(zip(paragraphs, docs, strict=True)):
+    spans = sentence_spans(nlp, (text[s:e] for s, e in paragraphs))
+    for ordinal, ((p_start, p_end), sentences) in enumerate(zip(paragraphs, spans, strict=True)):
         turn = _turn_at(turns, starts, p_start)
         who = (turn.speaker, turn.t_start, turn.t_end) if turn else (None, None, None)
         yield Segment("paragraph", ordinal, p_start, p_end, *who)
-        for sent in doc.sents:
-            start, end = _trim(text, p_start + sent.start_char, p_start + sent.end_char)
+        for s_start, s_end in sentences:
+            start, end = _trim(text, p_start + s_start, p_start + s_end)
             if start < end:
                 yield Segment("sentence", sentence_ordinal, start, end, *who)
                 sentence_ordinal += 1

@@ -86,15 +86,17 @@ def segments(conn: sqlite3.Connection, unit: str = "sentence", doc_id: str | Non
              ) -> pd.DataFrame:
     """One row per segment of ``unit`` (turn, paragraph or sentence), in document order.
 
-    Columns: segment_id, doc_id, document (name), unit, ordinal (0-based within the document),
-    start, end (character offsets into the document's text, end exclusive), speaker, t_start,
-    t_end (seconds from the start of the recording, where known), text (the slice
-    ``text[start:end]``).
+    Columns: segment_id (stable: ``<doc_id>-<t|p|s><ordinal>``), doc_id, document (name),
+    unit, ordinal (0-based within the document), start, end (character offsets into the
+    document's text, end exclusive), speaker, t_start, t_end (seconds from the start of the
+    recording, where known), text (the slice ``text[start:end]``).
     """
     if unit not in UNITS:
         raise ProjectError(7, f"unit={unit!r} is not one of: {', '.join(UNITS)}.")
     query = """
-        SELECT s.segment_id, s.doc_id, d.name AS document, s.unit, s.ordinal, s.start, s."end",
+        SELECT s.doc_id || '-' || substr(s.unit, 1, 1) || printf('%05d', s.ordinal)
+                 AS segment_id,
+               s.doc_id, d.name AS document, s.unit, s.ordinal, s.start, s."end",
                s.speaker, s.t_start, s.t_end,
                substr(d.text, s.start + 1, s."end" - s.start) AS text
         FROM segments s JOIN documents d USING (doc_id)

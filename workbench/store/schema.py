@@ -45,7 +45,6 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_case ON documents (case_id);
 CREATE TABLE segments (
-  segment_id TEXT PRIMARY KEY,
   doc_id     TEXT NOT NULL REFERENCES documents (doc_id),
   unit       TEXT NOT NULL CHECK (unit IN ('turn', 'paragraph', 'sentence')),
   ordinal    INTEGER NOT NULL,
@@ -55,8 +54,8 @@ CREATE TABLE segments (
   t_start    REAL,
   t_end      REAL,
   CHECK (0 <= start AND start < "end"),
-  UNIQUE (doc_id, unit, ordinal)
-);
+  PRIMARY KEY (doc_id, unit, ordinal)
+) WITHOUT ROWID;
 CREATE TABLE attributes (
   entity    TEXT NOT NULL CHECK (entity IN ('case', 'document')),
   entity_id TEXT NOT NULL,

@@ -1,0 +1,62 @@
+"""The fictional Riverside example case, built from corpora/riverside as `make demo` does."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import RIVERSIDE
+from workbench.example import build_example
+
+
+@pytest.fixture(scope="module")
+def riverside(tmp_path_factory):
+    project = build_example(tmp_path_factory.mktemp("riverside") / "study", progress=False)
+    yield project
+    project.close()
+
+
+def test_corpus_meets_the_size_the_case_promises(riverside):
+    documents = riverside.documents()
+    counts = documents["kind"].value_counts().to_dict()
+    # 14 interview files, 24 field notes, 52 survey rows (see corpora/riverside/README.md).
+    assert counts == {"survey": 52, "fieldnote": 24, "interview": 14}
+    interviews = documents[documents["kind"] == "interview"]
+    assert interviews["n_words"].between(800, 3000).all()
+    assert set(interviews["format"]) == {"docx", "txt", "vtt", "srt"}
+
+
+def test_every_interview_has_an_interviewer_and_its_participant(riverside):
+    interviews = riverside.documents().query("kind == 'interview'")
+    for row in interviews.itertuples():
+        speakers = set(row.speakers.split(", "))
+        # P03 and P10 were transcribed in Q/A form (participants.csv, corpus README).
+        assert speakers in ({"Interviewer", row.case_id}, {"Q", "A"}), row.name
+
+
+def test_participants_and_observation_log_are_joined(riverside):
+    cases = riverside.cases().set_index("case_id")
+    assert cases.loc["P11", "role"] == "ward manager"
+    assert cases.loc["P03", "ward"] == "5E"
+    notes = riverside.documents().query("kind == 'fieldnote'")
+    assert notes[["date", "ward", "shift", "observer"]].notna().all().all()
+    # timeline.yaml: the lab-interface outage ran 2025-03-31 to 2025-04-03, worst on 4N.
+    outage = notes[notes["date"].between("2025-03-31", "2025-04-03")]
+    assert (outage["ward"] == "4N").sum() >= 4
+
+
+def test_every_stored_segment_slices_its_document(riverside):
+    texts = {d.doc_id: riverside.document(d.doc_id).text
+             for d in riverside.documents().itertuples()}
+    for unit in ("turn", "paragraph", "sentence"):
+        segments = riverside.segments(unit)
+        assert len(segments) > 0
+        for row in segments.itertuples():
+            assert texts[row.doc_id][row.start:row.end] == row.text
+
+
+def test_the_corpus_says_it_is_fictional():
+    readme = (RIVERSIDE / "README.md").read_text(encoding="utf-8")
+    assert "Everything in this folder is fictional" in readme
+    for path in (RIVERSIDE / "interviews").iterdir():
+        if path.suffix != ".docx":
+            assert "FICTIONAL" in path.read_text(encoding="utf-8-sig")[:400], path.name
