@@ -28,3 +28,61 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
         content = content.encode("utf-8")
     path.write_bytes(content)
     return path
+
+
+CODEBOOK = """
+title: Test codebook
+version: 1
+codes:
+  - id: repair
+    name: Repair work
+    definition: Work people do to make the system work.
+    color: "#aa0000"
+  - id: manual-verification
+    name: Manual verification
+    parent: repair
+    definition: Checking the system's inputs by hand.
+    patterns: [check the lab, recheck]
+  - id: workaround
+    name: Workaround
+    parent: repair
+    definition: Getting round the system.
+    patterns: [paper list]
+  - id: trust
+    name: Trust
+    definition: Relying on the score.
+    patterns: [trust the score]
+  - id: alert-fatigue
+    name: Alert fatigue
+    definition: Too many alerts.
+    patterns: [too many alerts]
+"""
+
+P01 = ("Interviewer: What happened on Monday?\n"
+       "P01: I checked the labs by hand. Then we kept a paper list on the whiteboard.\n"
+       "Interviewer: Did you trust the score?\n"
+       "P01: Not that week. There were too many alerts, honestly.\n")
+P02 = ("Interviewer: Nights?\n"
+       "P02: Nights are busy. I recheck everything, Zoë 👍 does too.\n"
+       "Interviewer: Thanks.\n")
+
+
+@pytest.fixture
+def coded(project, tmp_path):
+    """The project with documents, cases and the test codebook; returns (project, docs)."""
+    write(tmp_path, "interview_P01.txt", P01)
+    write(tmp_path, "interview_P02.txt", P02)
+    write(tmp_path, "participants.csv",
+          "participant_id,role,ward\nP01,staff nurse,4N\nP02,staff nurse,5E\n")
+    write(tmp_path, "codebook.yaml", CODEBOOK)
+    project.import_files([tmp_path / "interview_P01.txt", tmp_path / "interview_P02.txt"],
+                         attributes=tmp_path / "participants.csv", progress=False)
+    project.set_codebook(tmp_path / "codebook.yaml")
+    docs = project.documents().set_index("name")["doc_id"].to_dict()
+    return project, docs
+
+
+def span(text: str, passage: str) -> tuple[int, int]:
+    """Offsets of the first occurrence of ``passage`` in ``text`` (a hand count, in code)."""
+    start = text.index(passage)
+    return start, start + len(passage)

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import corpus
-from workbench.errors import ProjectError
+from workbench import coding, corpus
+from workbench.codebook import Code, Codebook, export_qdc, save_codebook
+from workbench.codebook import operations as codebook_ops
+from workbench.codebook import store as codebook_store
+from workbench.errors import CodebookError, ProjectError
 from workbench.store import DB_NAME, SCHEMA_VERSION, atomic, connect, migrate
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -152,6 +155,11 @@ class Project:
         with atomic(self._conn):
             return corpus.importer.apply_attributes(self._conn, rows, self.user)
 
+    def delete_document(self, doc_id: str) -> None:
+        """Delete a document from view and from coding (kept in the store and history)."""
+        with atomic(self._conn):
+            corpus.manage.delete_document(self._conn, doc_id, self.user)
+
     def documents(self) -> pd.DataFrame:
         """All documents; see :func:`workbench.corpus.documents` for the columns."""
         return corpus.documents(self._conn)
@@ -188,3 +196,174 @@ class Project:
             """,
             self._conn,
         )
+
+    # -- codebook --------------------------------------------------------------------------
+    def set_codebook(self, source: str | Path | Codebook) -> int:
+        """Load a codebook (YAML file or ``Codebook``), or bring the project's codes up to a
+        new one (new codes added, changed ones updated, missing ones retired). Returns the
+        project's codebook version."""
+        with atomic(self._conn):
+            return codebook_store.set_codebook(self._conn, source, self.user)
+
+    def codes(self, *, include_retired: bool = False) -> pd.DataFrame:
+        """The codes: code_id, name, parent_id, path, depth, definition, when_to_use,
+        when_not_to_use, examples, color, references, patterns, status, n_codings."""
+        return codebook_store.codes_frame(self._conn, include_retired=include_retired)
+
+    def codebook(self, version: int | None = None) -> Codebook:
+        """The codebook now (or at ``version``), as a ``Codebook``."""
+        return codebook_store.codebook_at(self._conn, version)
+
+    def codebook_versions(self) -> pd.DataFrame:
+        """The codebook's changelog: version, at, actor, changelog."""
+        return codebook_store.versions_frame(self._conn)
+
+    def codebook_diff(self, old: int, new: int | None = None) -> pd.DataFrame:
+        """Codes added, removed, renamed, moved or redefined between two versions."""
+        return codebook_store.version_diff(self._conn, old, new)
+
+    def export_codebook(self, path: str | Path) -> Path:
+        """Write the current codebook as YAML (``.yaml``) or REFI-QDA (``.qdc``)."""
+        path = Path(path)
+        writers = {".yaml": save_codebook, ".yml": save_codebook, ".qdc": export_qdc}
+        if path.suffix.lower() not in writers:
+            raise CodebookError(43, f"{path.name}: export the codebook as .yaml or .qdc.")
+        writers[path.suffix.lower()](self.codebook(), path)
+        return path
+
+    def add_code(self, name: str, *, definition: str, parent: str | None = None,
+                 code_id: str | None = None, **fields) -> Code:
+        """Add a code; ``fields`` are when_to_use, when_not_to_use, examples, color,
+        references, patterns."""
+        with atomic(self._conn):
+            return codebook_ops.add_code(self._conn, self.user, name, parent=parent,
+                                         code_id=code_id, definition=definition, **fields)
+
+    def rename_code(self, code: str, new_name: str) -> Code:
+        """Rename a code; its codings keep it (they refer to its id)."""
+        with atomic(self._conn):
+            return codebook_ops.rename_code(self._conn, self.user, code, new_name)
+
+    def move_code(self, code: str, parent: str | None) -> Code:
+        """Move a code under ``parent`` (None: the top level)."""
+        with atomic(self._conn):
+            return codebook_ops.move_code(self._conn, self.user, code, parent)
+
+    def update_code(self, code: str, **fields) -> Code:
+        """Redefine a code: definition, when_to_use, when_not_to_use, examples, color,
+        references or patterns."""
+        with atomic(self._conn):
+            return codebook_ops.update_code(self._conn, self.user, code, **fields)
+
+    def merge_codes(self, source: str, target: str) -> int:
+        """Merge ``source`` into ``target`` (codings and child codes move; source retired).
+        Returns the number of codings moved."""
+        with atomic(self._conn):
+            return codebook_ops.merge_codes(self._conn, self.user, source, target)
+
+    def split_code(self, code: str, into: list[dict]) -> list[Code]:
+        """Add codes split out of ``code`` (its codings stay with it until recoded)."""
+        with atomic(self._conn):
+            return codebook_ops.split_code(self._conn, self.user, code, into)
+
+    def retire_code(self, code: str) -> None:
+        """Hide a code from coding; it and its codings stay in the project and history."""
+        with atomic(self._conn):
+            codebook_ops.retire_code(self._conn, self.user, code)
+
+    # -- coding ----------------------------------------------------------------------------
+    def code(self, doc_id: str, start: int, end: int, code: str, coder: str | None = None,
+             memo: str | None = None) -> coding.Coding:
+        """Apply ``code`` to ``text[start:end]`` of a document (offsets in code points)."""
+        with atomic(self._conn):
+            return coding.code(self._conn, doc_id, start, end, code, coder or self.user,
+                               memo=memo)
+
+    def code_segment(self, segment_id: str, code: str, coder: str | None = None
+                     ) -> coding.Coding:
+        """Apply ``code`` to a whole segment (a turn, paragraph or sentence)."""
+        with atomic(self._conn):
+            doc_id, start, end = coding.segment_span(self._conn, segment_id)
+            return coding.code(self._conn, doc_id, start, end, code, coder or self.user)
+
+    def code_many(self, rows: pd.DataFrame, *, coder: str | None = None,
+                  origin: str = "imported") -> list[str]:
+        """Store many codings in one transaction (columns doc_id, start, end, code, and
+        optionally coder, origin, created_at); all are checked before any is stored."""
+        with atomic(self._conn):
+            return coding.code_many(self._conn, rows, coder or self.user, origin)
+
+    def uncode(self, coding_id: str, coder: str | None = None) -> None:
+        """Remove a coding (it stays in history)."""
+        with atomic(self._conn):
+            coding.uncode(self._conn, coding_id, coder or self.user)
+
+    def codings(self, coder: str | None = None, code: str | None = None,
+                include_children: bool = True, doc_id: str | None = None) -> pd.DataFrame:
+        """Active codings with their quotes: coding_id, doc_id, document, case_id, start,
+        end, code_id, code, coder, origin, created_at, text."""
+        return coding.codings_frame(self._conn, coder=coder, code=code,
+                                    include_children=include_children, doc_id=doc_id)
+
+    def memo(self, target_kind: str, target_id: str | None, text: str) -> str:
+        """Write a memo on the project (target_id None), a document, case, code or coding."""
+        with atomic(self._conn):
+            return coding.write_memo(self._conn, target_kind, target_id, text, self.user)
+
+    def edit_memo(self, memo_id: str, text: str) -> None:
+        """Replace a memo's text (the old text stays in the audit log)."""
+        with atomic(self._conn):
+            coding.edit_memo(self._conn, memo_id, text, self.user)
+
+    def memos(self, target_kind: str | None = None, target_id: str | None = None
+              ) -> pd.DataFrame:
+        """Memos, oldest first."""
+        return coding.memos_frame(self._conn, target_kind, target_id)
+
+    def retrieve(self, code: str, context: int = 0, coder: str | None = None) -> pd.DataFrame:
+        """Every quote for a code and its descendants, with speaker, case attributes and
+        ``context`` characters either side."""
+        return coding.retrieve(self._conn, code, context=context, coder=coder)
+
+    def frequencies(self, by: str = "document", coder: str | None = None) -> pd.DataFrame:
+        """Code frequencies by document, case, or any attribute."""
+        return coding.frequencies(self._conn, by, coder=coder)
+
+    def cooccurrence(self, mode: str = "overlap", *, unit: str = "turn", within: int = 200,
+                     coder: str | None = None) -> pd.DataFrame:
+        """Pairs of codes occurring together (overlap, proximity, or in one segment)."""
+        return coding.cooccurrence(self._conn, mode, unit=unit, within=within, coder=coder)
+
+    def code_matrix(self, attribute: str, coder: str | None = None) -> pd.DataFrame:
+        """Code-by-attribute matrix: codings, cases and share of text per value."""
+        return coding.code_matrix(self._conn, attribute, coder=coder)
+
+    def case_matrix(self, value: str = "presence", coder: str | None = None) -> pd.DataFrame:
+        """Case x code matrix (presence, count or share) for statistics."""
+        return coding.case_matrix(self._conn, value, coder=coder)
+
+    def suggest(self, codes: list[str] | None = None) -> pd.DataFrame:
+        """Match the codebook's patterns; store and return pending suggestions."""
+        with atomic(self._conn):
+            return coding.find_suggestions(self._conn, codes=codes,
+                                           language=self.settings.get("language", "en"),
+                                           actor=self.user)
+
+    def suggestions(self, status: str | None = None) -> pd.DataFrame:
+        """Stored suggestions (pending, accepted, rejected)."""
+        return coding.suggestions_frame(self._conn, status)
+
+    def accept_suggestion(self, suggestion_id: str, coder: str | None = None
+                          ) -> coding.Coding:
+        """Accept a suggestion: it becomes a coding by ``coder``."""
+        with atomic(self._conn):
+            return coding.accept(self._conn, suggestion_id, coder or self.user)
+
+    def reject_suggestion(self, suggestion_id: str, coder: str | None = None) -> None:
+        """Reject a suggestion (recorded)."""
+        with atomic(self._conn):
+            coding.reject(self._conn, suggestion_id, coder or self.user)
+
+    def suggestion_quality(self, coder: str | None = None) -> pd.DataFrame:
+        """Precision and recall of suggestions against a coder's manual codings, per code."""
+        return coding.quality(self._conn, coder or self.user)

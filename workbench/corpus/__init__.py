@@ -1,5 +1,6 @@
 """The corpus: reading files, normalising text, finding turns, segmenting, cases."""
 
+from workbench.corpus import manage
 from workbench.corpus.cases import read_attributes
 from workbench.corpus.importer import KINDS, ImportReport, import_files
 from workbench.corpus.normalise import normalise
@@ -18,6 +19,7 @@ __all__ = [
     "document",
     "documents",
     "import_files",
+    "manage",
     "normalise",
     "parse_turns",
     "read_attributes",

@@ -42,7 +42,8 @@ def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
-def _wide_attributes(conn: sqlite3.Connection, entity: str, index: str) -> pd.DataFrame:
+def attributes_wide(conn: sqlite3.Connection, entity: str, index: str) -> pd.DataFrame:
+    """Case or document attributes, one row per case or document, one typed column per key."""
     rows = pd.read_sql_query(
         "SELECT entity_id, key, value, type FROM attributes WHERE entity = ?", conn,
         params=(entity,),
@@ -78,7 +79,7 @@ def documents(conn: sqlite3.Connection) -> pd.DataFrame:
         """,
         conn,
     )
-    attributes = _wide_attributes(conn, "document", "doc_id")
+    attributes = attributes_wide(conn, "document", "doc_id")
     return frame.merge(attributes, on="doc_id", how="left", suffixes=("", "_attribute"))
 
 
@@ -121,7 +122,7 @@ def cases(conn: sqlite3.Connection) -> pd.DataFrame:
         """,
         conn,
     )
-    return frame.merge(_wide_attributes(conn, "case", "case_id"), on="case_id", how="left")
+    return frame.merge(attributes_wide(conn, "case", "case_id"), on="case_id", how="left")
 
 
 def document(conn: sqlite3.Connection, doc_id: str) -> Document:

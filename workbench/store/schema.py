@@ -136,9 +136,40 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
 
 
+_V2 = """
+CREATE TABLE suggestions (
+  suggestion_id TEXT PRIMARY KEY,
+  doc_id        TEXT NOT NULL REFERENCES documents (doc_id),
+  start         INTEGER NOT NULL,
+  "end"         INTEGER NOT NULL,
+  code_id       TEXT NOT NULL REFERENCES codes (code_id),
+  rule          TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  status        TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'rejected')),
+  decided_by    TEXT,
+  decided_at    TEXT,
+  coding_id     TEXT REFERENCES codings (coding_id),
+  CHECK (0 <= start AND start < "end"),
+  UNIQUE (doc_id, start, "end", code_id)
+);
+CREATE INDEX segments_position ON segments (doc_id, unit, start);
+CREATE INDEX codings_coder ON codings (coder, code_id);
+CREATE INDEX memos_target ON memos (target_kind, target_id);
+"""
+
+
+def _v2_coding(conn: sqlite3.Connection) -> None:
+    """Suggestions and their decisions; indexes for retrieval by position and coder."""
+    for statement in _V2.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial", _v1_initial),
+    (2, "coding", _v2_coding),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -154,8 +185,8 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return row[0] or 0
 
 
-def migrate(conn: sqlite3.Connection, db_path: Path) -> list[int]:
-    """Apply the migrations the database lacks; return the versions applied.
+def migrate(conn: sqlite3.Connection, db_path: Path, target: int = SCHEMA_VERSION) -> list[int]:
+    """Apply the migrations the database lacks, up to ``target``; return the versions applied.
 
     An existing project is copied to ``project.sqlite.bak-v<N>`` before it is upgraded, so a
     researcher can always go back. A database newer than this workbench is refused.
@@ -168,7 +199,7 @@ def migrate(conn: sqlite3.Connection, db_path: Path) -> list[int]:
             f"workbench {__version__} knows up to {SCHEMA_VERSION}). Upgrade workbench "
             "(pip install -U workbench) to open it; nothing was changed.",
         )
-    pending = [m for m in MIGRATIONS if m[0] > current]
+    pending = [m for m in MIGRATIONS if current < m[0] <= target]
     if pending and current > 0:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy2(db_path, db_path.with_name(f"{db_path.name}.bak-v{current}"))

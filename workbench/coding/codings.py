@@ -1,0 +1,216 @@
+"""Codings: a code applied by a named coder to a span of a document's canonical text.
+
+Spans count Unicode code points, end exclusive (``text[start:end]``), like every offset in a
+project. Codings may overlap and nest. Removing one marks it removed: it stays in the
+project and in the audit log, and no view shows it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbench.codebook.operations import require_code
+from workbench.coding.memos import write_memo
+from workbench.errors import CodebookError, CodingError
+from workbench.store import append_audit
+from workbench.store.audit import now
+from workbench.store.ids import new_id
+
+ORIGINS = ("manual", "suggestion-accepted", "imported", "consensus")
+CODING_COLUMNS = ["coding_id", "doc_id", "document", "case_id", "start", "end", "code_id",
+                  "code", "coder", "origin", "created_at", "text"]
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One stored coding; ``text`` is the quoted passage ``document.text[start:end]``."""
+
+    coding_id: str
+    doc_id: str
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    origin: str
+    created_at: str
+    text: str
+
+
+def _document_length(conn: sqlite3.Connection, doc_id: str) -> int:
+    row = conn.execute("SELECT n_chars, status, name FROM documents WHERE doc_id = ?",
+                       (doc_id,)).fetchone()
+    if row is None:
+        raise CodingError(1, f"no document '{doc_id}' in this project. See project.documents().")
+    if row["status"] != "active":
+        raise CodingError(2, f"document '{row['name']}' was deleted; it cannot be coded.")
+    return row["n_chars"]
+
+
+def check_span(doc_id: str, start: int, end: int, length: int) -> None:
+    """Refuse a span that is reversed, empty or outside the document."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise CodingError(3, f"start and end must be whole numbers, got {start!r} and {end!r}.")
+    if start > end:
+        raise CodingError(4, f"span {start}-{end} in '{doc_id}' is reversed: start comes after "
+                          "end. Swap them.")
+    if start == end:
+        raise CodingError(5, f"span {start}-{end} in '{doc_id}' is empty. Select some text.")
+    if start < 0 or end > length:
+        raise CodingError(6, f"span {start}-{end} is outside document '{doc_id}', which has "
+                          f"{length} characters (0-{length}).")
+
+
+def _code_id(conn: sqlite3.Connection, code: str) -> str:
+    try:
+        return require_code(conn, code).id
+    except CodebookError as err:
+        raise CodingError(7, err.message) from err
+
+
+def code(conn: sqlite3.Connection, doc_id: str, start: int, end: int, code: str, coder: str,
+         *, origin: str = "manual", memo: str | None = None) -> Coding:
+    """Store one coding (and its memo) in the caller's transaction; see ``Project.code``."""
+    if origin not in ORIGINS:
+        raise CodingError(8, f"origin={origin!r} is not one of: {', '.join(ORIGINS)}.")
+    check_span(doc_id, start, end, _document_length(conn, doc_id))
+    code_id = _code_id(conn, code)
+    coding = Coding(new_id("coding"), doc_id, start, end, code_id, coder, origin, now(),
+                    quote(conn, doc_id, start, end))
+    conn.execute("INSERT INTO codings (coding_id, doc_id, start, \"end\", code_id, coder, "
+                 "origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (coding.coding_id, doc_id, start, end, code_id, coder, origin,
+                  coding.created_at))
+    append_audit(conn, actor=coder, action="code", entity="coding", entity_id=coding.coding_id,
+                 after={k: v for k, v in vars(coding).items() if k != "text"})
+    if memo:
+        write_memo(conn, "coding", coding.coding_id, memo, coder)
+    return coding
+
+
+def quote(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> str:
+    """The text of a span, sliced in SQL (SQLite's substr counts code points, as Python does)."""
+    return conn.execute("SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?",
+                        (start + 1, end - start, doc_id)).fetchone()[0]
+
+
+def segment_span(conn: sqlite3.Connection, segment_id: str) -> tuple[str, int, int]:
+    """(doc_id, start, end) of a segment id such as ``3f9a...-t00012``."""
+    doc_id, _, rest = segment_id.rpartition("-")
+    units = {"t": "turn", "p": "paragraph", "s": "sentence"}
+    if not doc_id or not rest[1:].isdigit() or rest[:1] not in units:
+        raise CodingError(9, f"'{segment_id}' is not a segment id (like '<doc_id>-s00012'). "
+                          "Take ids from project.segments().")
+    row = conn.execute('SELECT start, "end" FROM segments WHERE doc_id = ? AND unit = ? '
+                       "AND ordinal = ?", (doc_id, units[rest[0]], int(rest[1:]))).fetchone()
+    if row is None:
+        raise CodingError(10, f"no segment '{segment_id}' in this project.")
+    return doc_id, row[0], row[1]
+
+
+def uncode(conn: sqlite3.Connection, coding_id: str, coder: str) -> None:
+    """Mark a coding removed (kept in the project and the audit log)."""
+    row = conn.execute("SELECT * FROM codings WHERE coding_id = ?", (coding_id,)).fetchone()
+    if row is None or row["status"] != "active":
+        state = "was already removed" if row else "does not exist"
+        raise CodingError(11, f"coding '{coding_id}' {state}. See project.codings().")
+    conn.execute("UPDATE codings SET status = 'removed' WHERE coding_id = ?", (coding_id,))
+    append_audit(conn, actor=coder, action="uncode", entity="coding", entity_id=coding_id,
+                 before=dict(row), after={"status": "removed"})
+
+
+def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
+              origin: str = "imported") -> list[str]:
+    """Store many codings at once, checked first as a whole; returns their ids.
+
+    ``rows`` has columns doc_id, start, end, code and optionally coder, origin, created_at.
+    Validation is vectorised: every row is checked before any is written.
+    """
+    required = {"doc_id", "start", "end", "code"}
+    missing = required - set(rows.columns)
+    if missing:
+        raise CodingError(12, f"code_many needs columns {', '.join(sorted(required))}; "
+                          f"missing: {', '.join(sorted(missing))}.")
+    frame = rows.reset_index(drop=True).copy()
+    if "coder" not in frame:
+        if coder is None:
+            raise CodingError(13, "code_many needs a coder column or coder=...")
+        frame["coder"] = coder
+    frame["origin"] = frame.get("origin", origin)
+    bad_origin = ~frame["origin"].isin(ORIGINS)
+    if bad_origin.any():
+        raise CodingError(8, f"row {int(bad_origin.idxmax())}: origin "
+                          f"{frame['origin'][bad_origin].iloc[0]!r} is not one of: "
+                          f"{', '.join(ORIGINS)}.")
+    documents = pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = "
+                                  "'active'", conn).set_index("doc_id")["n_chars"]
+    length = frame["doc_id"].map(documents)
+    unknown = length.isna()
+    if unknown.any():
+        raise CodingError(1, f"row {int(unknown.idxmax())}: no document "
+                          f"'{frame['doc_id'][unknown].iloc[0]}' in this project.")
+    bad = (frame["start"] < 0) | (frame["end"] > length) | (frame["start"] >= frame["end"])
+    if bad.any():
+        first = int(bad.idxmax())
+        check_span(frame["doc_id"][first], int(frame["start"][first]),
+                   int(frame["end"][first]), int(length[first]))
+    codes = {r[0]: r[1] for r in conn.execute("SELECT code_id, status FROM codes")}
+    names = {r[0]: r[1] for r in conn.execute("SELECT name, code_id FROM codes")}
+    frame["code_id"] = frame["code"].map(lambda c: c if c in codes else names.get(c))
+    invalid = frame["code_id"].isna() | frame["code_id"].map(lambda c: codes.get(c) != "active")
+    if invalid.any():
+        first = int(invalid.idxmax())
+        _code_id(conn, frame["code"][first])  # raises the precise error for that code
+    stamp = now()
+    frame["created_at"] = frame.get("created_at", stamp)
+    frame["coding_id"] = [new_id("coding") for _ in range(len(frame))]
+    columns = ["coding_id", "doc_id", "start", "end", "code_id", "coder", "origin",
+               "created_at"]
+    records = list(frame[columns].astype(object).itertuples(index=False, name=None))
+    conn.executemany('INSERT INTO codings (coding_id, doc_id, start, "end", code_id, coder, '
+                     "origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", records)
+    conn.executemany(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, before, after) "
+        "VALUES (?, ?, 'code', 'coding', ?, NULL, json_object('doc_id', ?, 'start', ?, "
+        "'end', ?, 'code_id', ?, 'coder', ?, 'origin', ?))",
+        [(stamp, r[5], r[0], r[1], int(r[2]), int(r[3]), r[4], r[5], r[6]) for r in records],
+    )
+    return frame["coding_id"].tolist()
+
+
+def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None,
+                  code: str | None = None, include_children: bool = True,
+                  doc_id: str | None = None) -> pd.DataFrame:
+    """Active codings with their quoted text; see ``Project.codings``."""
+    where, params = ["c.status = 'active'", "d.status = 'active'"], []
+    if coder is not None:
+        where.append("c.coder = ?")
+        params.append(coder)
+    if doc_id is not None:
+        where.append("c.doc_id = ?")
+        params.append(doc_id)
+    if code is not None:
+        ids = code_and_descendants(conn, code) if include_children else [
+            require_code(conn, code, active=False).id]
+        where.append(f"c.code_id IN ({', '.join('?' * len(ids))})")
+        params += ids
+    return pd.read_sql_query(
+        f"""
+        SELECT c.coding_id, c.doc_id, d.name AS document, d.case_id, c.start, c."end",
+               c.code_id, k.name AS code, c.coder, c.origin, c.created_at,
+               substr(d.text, c.start + 1, c."end" - c.start) AS text
+        FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
+        WHERE {' AND '.join(where)}
+        ORDER BY d.name, c.start, c."end", c.created_at
+        """, conn, params=params)[CODING_COLUMNS]
+
+
+def code_and_descendants(conn: sqlite3.Connection, code: str) -> list[str]:
+    """The id of ``code`` and of every code below it (retired ones included)."""
+    root = require_code(conn, code, active=False).id
+    rows = conn.execute(
+        "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT c.code_id FROM codes c "
+        "JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree", (root,)).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,62 @@
+"""Memos: notes on the project, a document, a case, a code or a coding."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+
+from workbench.errors import CodingError
+from workbench.store import append_audit
+from workbench.store.audit import now
+from workbench.store.ids import new_id
+
+TARGETS = {"project": None, "document": ("documents", "doc_id"), "case": ("cases", "case_id"),
+           "code": ("codes", "code_id"), "coding": ("codings", "coding_id")}
+
+
+def write_memo(conn: sqlite3.Connection, target_kind: str, target_id: str | None, text: str,
+               author: str) -> str:
+    """Store a memo on a target; returns its id."""
+    if target_kind not in TARGETS:
+        raise CodingError(20, f"memos attach to {', '.join(TARGETS)}; not {target_kind!r}.")
+    if not text or not text.strip():
+        raise CodingError(21, "a memo needs some text.")
+    table = TARGETS[target_kind]
+    if table and not conn.execute(f"SELECT 1 FROM {table[0]} WHERE {table[1]} = ?",
+                                  (target_id,)).fetchone():
+        raise CodingError(22, f"no {target_kind} '{target_id}' in this project to write a "
+                          "memo on.")
+    memo_id, stamp = new_id("memo"), now()
+    conn.execute("INSERT INTO memos VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (memo_id, target_kind, target_id, author, text, stamp, stamp))
+    append_audit(conn, actor=author, action="write memo", entity="memo", entity_id=memo_id,
+                 after={"target_kind": target_kind, "target_id": target_id, "text": text})
+    return memo_id
+
+
+def edit_memo(conn: sqlite3.Connection, memo_id: str, text: str, author: str) -> None:
+    """Replace a memo's text; the old text stays in the audit log."""
+    row = conn.execute("SELECT text FROM memos WHERE memo_id = ?", (memo_id,)).fetchone()
+    if row is None:
+        raise CodingError(23, f"no memo '{memo_id}'. See project.memos().")
+    conn.execute("UPDATE memos SET text = ?, updated_at = ? WHERE memo_id = ?",
+                 (text, now(), memo_id))
+    append_audit(conn, actor=author, action="edit memo", entity="memo", entity_id=memo_id,
+                 before={"text": row[0]}, after={"text": text})
+
+
+def memos_frame(conn: sqlite3.Connection, target_kind: str | None = None,
+                target_id: str | None = None) -> pd.DataFrame:
+    """Memos, oldest first: memo_id, target_kind, target_id, author, text, created_at,
+    updated_at."""
+    where, params = [], []
+    if target_kind:
+        where.append("target_kind = ?")
+        params.append(target_kind)
+    if target_id:
+        where.append("target_id = ?")
+        params.append(target_id)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return pd.read_sql_query(f"SELECT * FROM memos {clause} ORDER BY created_at", conn,
+                             params=params)

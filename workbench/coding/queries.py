@@ -1,0 +1,188 @@
+"""Queries over codings: frequencies, co-occurrence, code-by-attribute matrices, quantitizing.
+
+All take the active codings (``codings_frame``) and return tidy DataFrames. Grouping by an
+attribute uses the document's own attribute when it has one (a field note's ``ward``), else its
+case's (an interviewee's ``ward``), so interviews and field notes can be compared on one key.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.coding._intervals import overlapping_pairs
+from workbench.coding.codings import codings_frame
+from workbench.corpus.views import attributes_wide
+from workbench.errors import CodingError
+
+COOCCURRENCE_MODES = ("segment", "overlap", "proximity")
+MATRIX_VALUES = ("presence", "count", "share")
+
+
+def document_attribute(conn: sqlite3.Connection, key: str) -> pd.Series:
+    """Each active document's value of ``key``: ``document``, ``case``, ``kind``, ``date``, or
+    an attribute (the document's own, else its case's). Indexed by doc_id."""
+    documents = pd.read_sql_query("SELECT doc_id, name AS document, case_id AS 'case', kind, "
+                                  "date FROM documents WHERE status = 'active'",
+                                  conn).set_index("doc_id")
+    if key in documents:
+        return documents[key]
+    own = attributes_wide(conn, "document", "doc_id").set_index("doc_id")
+    cases = attributes_wide(conn, "case", "case_id").set_index("case_id")
+    if key not in own and key not in cases:
+        known = sorted({*documents, *own.columns, *cases.columns})
+        raise CodingError(31, f"no attribute '{key}'. Known: {', '.join(known)}.")
+    values = pd.Series(index=documents.index, dtype=object)
+    if key in cases:
+        values = documents["case"].map(cases[key])
+    if key in own:
+        values = own[key].reindex(documents.index).combine_first(values)
+    return values.rename(key)
+
+
+def _with(conn: sqlite3.Connection, codings: pd.DataFrame, by: str) -> pd.DataFrame:
+    return codings.assign(**{by: codings["doc_id"].map(document_attribute(conn, by))})
+
+
+def _coded_characters(codings: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Characters covered by the union of each group's spans (overlaps counted once)."""
+    ordered = codings.sort_values([*keys, "doc_id", "start"])
+    group = ordered.groupby([*keys, "doc_id"], sort=False, dropna=False).ngroup()
+    reach = ordered["end"].groupby(group).cummax().groupby(group).shift()
+    start = np.maximum(ordered["start"], reach.fillna(-1).astype(int))
+    covered = (ordered["end"] - start).clip(lower=0)
+    return covered.groupby([ordered[k] for k in keys], dropna=False).sum()
+
+
+def frequencies(conn: sqlite3.Connection, by: str = "document", *,
+                coder: str | None = None) -> pd.DataFrame:
+    """How often each code is applied per group.
+
+    Columns: code_id, code, <by>, codings (number of codings), documents (distinct documents
+    coded), cases (distinct cases coded), characters (characters covered, overlaps once).
+    """
+    codings = _with(conn, codings_frame(conn, coder=coder), by)
+    if codings.empty:
+        return pd.DataFrame(columns=["code_id", "code", by, "codings", "documents", "cases",
+                                     "characters"])
+    keys = ["code_id", "code", by]
+    table = codings.groupby(keys, dropna=False).agg(
+        codings=("coding_id", "size"), documents=("doc_id", "nunique"),
+        cases=("case_id", "nunique")).reset_index()
+    characters = _coded_characters(codings, keys).rename("characters").reset_index()
+    return table.merge(characters, on=keys, how="left").sort_values(keys, ignore_index=True)
+
+
+def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap", *, unit: str = "turn",
+                 within: int = 200, coder: str | None = None) -> pd.DataFrame:
+    """How often two different codes occur together.
+
+    mode ``overlap``: pairs of codings whose spans overlap; ``proximity``: pairs of codings
+    less than ``within`` characters apart (or overlapping); ``segment``: segments of ``unit``
+    (turn, paragraph, sentence) that both codes touch. Columns: code_a, code_b, n. Each pair
+    appears in both orders, so ``pivot`` gives a symmetric matrix.
+    """
+    if mode not in COOCCURRENCE_MODES:
+        raise CodingError(32, f"mode={mode!r} is not one of: {', '.join(COOCCURRENCE_MODES)}.")
+    codings = codings_frame(conn, coder=coder)
+    columns = ["code_a", "code_b", "n"]
+    if codings.empty:
+        return pd.DataFrame(columns=columns)
+    if mode == "segment":
+        touched = _segments_touched(conn, codings, unit).drop_duplicates()
+        pairs = touched.merge(touched, on="segment")
+        pairs = pairs[pairs["code_id_x"] != pairs["code_id_y"]]
+        counts = pairs.groupby(["code_id_x", "code_id_y"]).size()
+    else:
+        slack = within if mode == "proximity" else 0
+        first, second = overlapping_pairs(codings["doc_id"].to_numpy(),
+                                          codings["start"].to_numpy(),
+                                          codings["end"].to_numpy(), slack)
+        a = codings["code_id"].to_numpy()[first]
+        b = codings["code_id"].to_numpy()[second]
+        keep = a != b
+        both = pd.DataFrame({"code_id_x": np.concatenate([a[keep], b[keep]]),
+                             "code_id_y": np.concatenate([b[keep], a[keep]])})
+        counts = both.groupby(["code_id_x", "code_id_y"]).size()
+    table = counts.rename("n").reset_index()
+    table.columns = columns
+    return table.sort_values(columns[:2], ignore_index=True)
+
+
+def _segments_touched(conn: sqlite3.Connection, codings: pd.DataFrame,
+                      unit: str) -> pd.DataFrame:
+    """(segment, code_id) for every segment of ``unit`` a coding overlaps."""
+    segments = pd.read_sql_query('SELECT doc_id, ordinal, start, "end" FROM segments '
+                                 "WHERE unit = ?", conn, params=(unit,))
+    both = pd.concat([segments.assign(kind=0, code_id=None),
+                      codings[["doc_id", "start", "end", "code_id"]].assign(kind=1)],
+                     ignore_index=True)
+    first, second = overlapping_pairs(both["doc_id"].to_numpy(), both["start"].to_numpy(),
+                                      both["end"].to_numpy())
+    kinds = both["kind"].to_numpy()
+    seg = np.where(kinds[first] == 0, first, second)
+    cod = np.where(kinds[first] == 0, second, first)
+    keep = kinds[first] != kinds[second]
+    return pd.DataFrame({
+        "segment": (both["doc_id"].to_numpy()[seg[keep]].astype(str) + "#"
+                    + both["ordinal"].to_numpy()[seg[keep]].astype(int).astype(str)),
+        "code_id": both["code_id"].to_numpy()[cod[keep]],
+    })
+
+
+def code_matrix(conn: sqlite3.Connection, attribute: str, *,
+                coder: str | None = None) -> pd.DataFrame:
+    """The code-by-attribute matrix (as MAXQDA's Code Matrix Browser or NVivo's matrix coding
+    query), tidy: one row per code and attribute value.
+
+    Columns: code_id, code, <attribute>, codings, cases (distinct cases with the code),
+    share (characters coded / characters of all documents with that attribute value).
+    """
+    table = frequencies(conn, attribute, coder=coder)
+    sizes = pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = 'active'",
+                              conn).set_index("doc_id")["n_chars"]
+    values = document_attribute(conn, attribute)
+    totals = sizes.groupby(values.reindex(sizes.index), dropna=False).sum()
+    table["share"] = table["characters"] / table[attribute].map(totals)
+    return table[["code_id", "code", attribute, "codings", "cases", "share"]]
+
+
+def case_matrix(conn: sqlite3.Connection, value: str = "presence", *,
+                coder: str | None = None) -> pd.DataFrame:
+    """Quantitizing: a case x code matrix ready for statistics (Sandelowski et al. 2009).
+
+    One row per case (index ``case_id``, every case, coded or not), one column per code id:
+    ``presence`` 0/1, ``count`` of codings, or ``share`` of the case's characters coded.
+    """
+    if value not in MATRIX_VALUES:
+        raise CodingError(33, f"value={value!r} is not one of: {', '.join(MATRIX_VALUES)}.")
+    cases = pd.read_sql_query("SELECT case_id FROM cases ORDER BY case_id", conn)["case_id"]
+    codes = pd.read_sql_query("SELECT code_id FROM codes WHERE status = 'active' "
+                              "ORDER BY ordinal", conn)["code_id"]
+    table = frequencies(conn, "case", coder=coder)
+    if value == "share":
+        sizes = pd.read_sql_query("SELECT case_id, sum(n_chars) AS n FROM documents WHERE "
+                                  "status = 'active' GROUP BY case_id", conn)
+        table["value"] = table["characters"] / table["case"].map(
+            sizes.set_index("case_id")["n"])
+    else:
+        table["value"] = table["codings"] if value == "count" else 1
+    matrix = table.pivot_table(index="case", columns="code_id", values="value", aggfunc="sum")
+    matrix = matrix.reindex(index=cases, columns=codes).fillna(0)
+    matrix.index.name, matrix.columns.name = "case_id", None
+    return matrix.astype(float if value == "share" else int)
+
+
+def export_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table for R, Stata or SPSS users: ``.csv`` or ``.parquet`` by the file name."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        frame.to_csv(path)
+    elif path.suffix.lower() == ".parquet":
+        frame.to_parquet(path)
+    else:
+        raise CodingError(34, f"{path.name}: export as .csv or .parquet.")
+    return path

@@ -1,0 +1,46 @@
+"""Retrieval: every quote for a code, with who said it, where, and the text around it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+
+from workbench.coding.codings import code_and_descendants
+from workbench.corpus.views import attributes_wide
+from workbench.errors import CodingError
+
+
+def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
+             coder: str | None = None) -> pd.DataFrame:
+    """Every active coding of ``code`` and its descendants, in document order.
+
+    Columns: coding_id, doc_id, document, kind, date, case_id, speaker (of the turn the quote
+    starts in), start, end, code_id, code, coder, origin, before, text, after (``context``
+    characters either side, cut at the document's edges), then the case's attributes.
+    """
+    if context < 0:
+        raise CodingError(30, f"context={context} must be 0 or more characters.")
+    ids = code_and_descendants(conn, code)
+    params: list = [context, context, context, *ids]
+    extra = ""
+    if coder is not None:
+        extra, params = "AND c.coder = ?", [*params, coder]
+    frame = pd.read_sql_query(
+        f"""
+        SELECT c.coding_id, c.doc_id, d.name AS document, d.kind, d.date, d.case_id,
+               (SELECT CASE WHEN s."end" > c.start THEN s.speaker END FROM segments s
+                 WHERE s.doc_id = c.doc_id AND s.unit = 'turn' AND s.start <= c.start
+                 ORDER BY s.start DESC LIMIT 1) AS speaker,
+               c.start, c."end", c.code_id, k.name AS code, c.coder, c.origin,
+               substr(d.text, max(c.start - ?, 0) + 1, c.start - max(c.start - ?, 0))
+                 AS before,
+               substr(d.text, c.start + 1, c."end" - c.start) AS text,
+               substr(d.text, c."end" + 1, ?) AS after
+        FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
+        WHERE c.status = 'active' AND d.status = 'active'
+          AND c.code_id IN ({', '.join('?' * len(ids))}) {extra}
+        ORDER BY d.name, c.start, c."end"
+        """, conn, params=params)
+    return frame.merge(attributes_wide(conn, "case", "case_id"), on="case_id", how="left",
+                       suffixes=("", "_case"))

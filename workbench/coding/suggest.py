@@ -1,0 +1,189 @@
+"""Rule-based suggestions from the codebook's ``patterns``, and how good they turned out to be.
+
+Each pattern is matched as a phrase on lemmas (spaCy's ``PhraseMatcher`` with
+``attr="LEMMA"``), case-insensitively: text and pattern are lower-cased and reduced to
+dictionary forms by spaCy's lookup lemmatizer (``spacy-lookups-data``), so "called the doctor"
+matches the pattern "call the doctor". A match suggests its sentence for the pattern's code.
+A suggestion is never a coding until a person accepts it; every decision is audited.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from workbench.coding._intervals import overlapping_pairs
+from workbench.coding.codings import Coding, code, code_and_descendants
+from workbench.errors import CodingError
+from workbench.store import append_audit
+from workbench.store.audit import now
+from workbench.store.ids import new_id
+
+SUGGESTION_COLUMNS = ["suggestion_id", "doc_id", "document", "start", "end", "code_id",
+                      "code", "rule", "status", "decided_by", "text"]
+
+
+@lru_cache(maxsize=4)
+def lemma_pipeline(language: str = "en") -> Language:
+    """``spacy.blank(language)`` with the lookup lemmatizer: offline, tables from a package."""
+    nlp = spacy.blank(language)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    try:
+        nlp.initialize()
+    except (ValueError, OSError) as err:
+        raise CodingError(40, f"no lemma tables for language '{language}' "
+                          "(pip install spacy-lookups-data).") from err
+    return nlp
+
+
+def _lowered(nlp: Language, doc: Doc) -> Doc:
+    """A lower-cased, lemmatized twin of ``doc`` with the same tokens (so the same offsets)."""
+    twin = Doc(nlp.vocab, words=[t.lower_ for t in doc],
+               spaces=[bool(t.whitespace_) for t in doc])
+    return nlp.get_pipe("lemmatizer")(twin)
+
+
+def _matcher(nlp: Language, patterns: pd.DataFrame) -> tuple[PhraseMatcher, dict]:
+    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    rules = {}
+    for row in patterns.itertuples():
+        key = f"{row.code_id}\x1f{row.pattern}"
+        matcher.add(key, [_lowered(nlp, nlp.make_doc(row.pattern))])
+        rules[nlp.vocab.strings[key]] = (row.code_id, row.pattern)
+    return matcher, rules
+
+
+def find_suggestions(conn: sqlite3.Connection, *, codes: list[str] | None = None,
+                     language: str = "en", actor: str) -> pd.DataFrame:
+    """Match every active code's patterns in every sentence; store new suggestions.
+
+    Suggestions already stored (and decisions on them) are kept; running again adds only new
+    matches. Returns all pending suggestions for the chosen codes.
+    """
+    nlp = lemma_pipeline(language)
+    rows = conn.execute("SELECT code_id, patterns FROM codes WHERE status = 'active'")
+    wanted = set()
+    for name in codes or []:
+        wanted.update(code_and_descendants(conn, name))
+    patterns = pd.DataFrame(
+        [(code_id, p) for code_id, raw in rows for p in json.loads(raw)
+         if not wanted or code_id in wanted],
+        columns=["code_id", "pattern"])
+    if patterns.empty:
+        raise CodingError(41, "no code has patterns to match. Add patterns to the codebook "
+                          "(see codebooks/README.md).")
+    matcher, rules = _matcher(nlp, patterns)
+    sentences = pd.read_sql_query(
+        """SELECT s.doc_id, s.start, s."end", substr(d.text, s.start + 1, s."end" - s.start)
+           AS text FROM segments s JOIN documents d USING (doc_id)
+           WHERE s.unit = 'sentence' AND d.status = 'active' ORDER BY s.doc_id, s.ordinal""",
+        conn)
+    found, stamp = [], now()
+    for sentence, doc in zip(sentences.itertuples(), nlp.tokenizer.pipe(sentences["text"]),
+                             strict=True):
+        for match_id, _, _ in matcher(_lowered(nlp, doc)):
+            code_id, pattern = rules[match_id]
+            found.append((new_id("suggestion"), sentence.doc_id, sentence.start, sentence.end,
+                          code_id, f"pattern '{pattern}'", stamp))
+    before = conn.total_changes
+    conn.executemany(
+        'INSERT OR IGNORE INTO suggestions (suggestion_id, doc_id, start, "end", code_id, '
+        "rule, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", found)
+    added = conn.total_changes - before
+    if added:
+        append_audit(conn, actor=actor, action="suggest", entity="suggestions", entity_id=None,
+                     after={"added": added, "codes": sorted(wanted) or "all"})
+    frame = suggestions_frame(conn, status="pending")
+    return frame[frame["code_id"].isin(wanted)] if wanted else frame
+
+
+def suggestions_frame(conn: sqlite3.Connection, status: str | None = None) -> pd.DataFrame:
+    """Stored suggestions with their sentence text."""
+    where = "WHERE x.status = ?" if status else ""
+    return pd.read_sql_query(
+        f"""SELECT x.suggestion_id, x.doc_id, d.name AS document, x.start, x."end", x.code_id,
+                   k.name AS code, x.rule, x.status, x.decided_by,
+                   substr(d.text, x.start + 1, x."end" - x.start) AS text
+            FROM suggestions x JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
+            {where} ORDER BY d.name, x.start, x.code_id""",
+        conn, params=(status,) if status else ())[SUGGESTION_COLUMNS]
+
+
+def _pending(conn: sqlite3.Connection, suggestion_id: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM suggestions WHERE suggestion_id = ?",
+                       (suggestion_id,)).fetchone()
+    if row is None:
+        raise CodingError(42, f"no suggestion '{suggestion_id}'. See project.suggestions().")
+    if row["status"] != "pending":
+        raise CodingError(43, f"suggestion '{suggestion_id}' was already {row['status']} by "
+                          f"{row['decided_by']}.")
+    return row
+
+
+def accept(conn: sqlite3.Connection, suggestion_id: str, coder: str) -> Coding:
+    """Turn a suggestion into a coding by ``coder`` (origin ``suggestion-accepted``)."""
+    row = _pending(conn, suggestion_id)
+    coding = code(conn, row["doc_id"], row["start"], row["end"], row["code_id"], coder,
+                  origin="suggestion-accepted")
+    conn.execute("UPDATE suggestions SET status = 'accepted', decided_by = ?, decided_at = ?, "
+                 "coding_id = ? WHERE suggestion_id = ?",
+                 (coder, now(), coding.coding_id, suggestion_id))
+    append_audit(conn, actor=coder, action="accept suggestion", entity="suggestion",
+                 entity_id=suggestion_id, before={"status": "pending"},
+                 after={"status": "accepted", "coding_id": coding.coding_id})
+    return coding
+
+
+def reject(conn: sqlite3.Connection, suggestion_id: str, coder: str) -> None:
+    """Record that ``coder`` rejected a suggestion."""
+    _pending(conn, suggestion_id)
+    conn.execute("UPDATE suggestions SET status = 'rejected', decided_by = ?, decided_at = ? "
+                 "WHERE suggestion_id = ?", (coder, now(), suggestion_id))
+    append_audit(conn, actor=coder, action="reject suggestion", entity="suggestion",
+                 entity_id=suggestion_id, before={"status": "pending"},
+                 after={"status": "rejected"})
+
+
+def quality(conn: sqlite3.Connection, coder: str) -> pd.DataFrame:
+    """Precision and recall of the suggestions against ``coder``'s manual codings, per code.
+
+    A suggestion is *confirmed* when it overlaps a manual coding of the same code by the
+    coder; a manual coding is *found* when a suggestion of its code overlaps it. precision =
+    confirmed / suggestions, recall = found / codings (NaN where the denominator is 0).
+    Columns: code_id, code, suggestions, confirmed, precision, codings, found, recall.
+    """
+    suggestions = pd.read_sql_query('SELECT doc_id, start, "end", code_id FROM suggestions',
+                                    conn)
+    manual = pd.read_sql_query(
+        'SELECT doc_id, start, "end", code_id FROM codings WHERE status = \'active\' '
+        "AND origin = 'manual' AND coder = ?", conn, params=(coder,))
+    both = pd.concat([suggestions.assign(kind=0), manual.assign(kind=1)], ignore_index=True)
+    key = both["doc_id"] + "\x1f" + both["code_id"]
+    first, second = overlapping_pairs(key.to_numpy(), both["start"].to_numpy(),
+                                      both["end"].to_numpy())
+    kinds = both["kind"].to_numpy()
+    mixed = kinds[first] != kinds[second]
+    hits = np.concatenate([first[mixed], second[mixed]])
+    both["hit"] = False
+    both.loc[np.unique(hits), "hit"] = True
+    table = both.groupby(["code_id", "kind"])["hit"].agg(["size", "sum"]).unstack(fill_value=0)
+    names = pd.read_sql_query("SELECT code_id, name AS code FROM codes", conn)
+    out = pd.DataFrame({
+        "suggestions": table.get(("size", 0), 0), "confirmed": table.get(("sum", 0), 0),
+        "codings": table.get(("size", 1), 0), "found": table.get(("sum", 1), 0),
+    }).reset_index()
+    if out.empty:
+        out = pd.DataFrame(columns=["code_id", "suggestions", "confirmed", "codings", "found"])
+    out["precision"] = out["confirmed"] / out["suggestions"].where(out["suggestions"] > 0)
+    out["recall"] = out["found"] / out["codings"].where(out["codings"] > 0)
+    out = out.merge(names, on="code_id", how="left")
+    return out[["code_id", "code", "suggestions", "confirmed", "precision", "codings", "found",
+                "recall"]]
