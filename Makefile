@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --doctest-modules workbench tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py

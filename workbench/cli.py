@@ -13,6 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import Project, __version__
+from workbench.codebook import diff, export_qdc, import_qdc, load_codebook
+from workbench.codebook.io import dump_yaml
+from workbench.coding import export_table
 from workbench.corpus import KINDS
 from workbench.errors import WorkbenchError
 from workbench.example import build_example
@@ -46,6 +49,58 @@ def _info(args: argparse.Namespace) -> None:
             print(f"\n{len(cases)} case(s)")
             if not cases.empty:
                 print(cases.to_string(index=False, max_rows=30))
+
+
+def _codebook_validate(args: argparse.Namespace) -> None:
+    book = load_codebook(args.file)
+    print(f"{args.file}: valid ({len(book.codes)} codes, version {book.version})")
+
+
+def _codebook_diff(args: argparse.Namespace) -> None:
+    changes = diff(load_codebook(args.old), load_codebook(args.new))
+    print("no changes to codes" if changes.empty else changes.to_string(index=False))
+
+
+def _codebook_export(args: argparse.Namespace) -> None:
+    export_qdc(load_codebook(args.file), args.to)
+    print(f"wrote {args.to}")
+
+
+def _codebook_import(args: argparse.Namespace) -> None:
+    book, warnings = import_qdc(args.file)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    out = args.out or args.file.with_suffix(".yaml")
+    # Written even when incomplete (other tools often leave definitions empty): the warnings
+    # above say what to fill in before `workbench codebook validate` passes.
+    out.write_text(dump_yaml(book.to_dict()), encoding="utf-8")
+    print(f"wrote {out} ({len(book.codes)} codes)")
+
+
+def _codebook_set(args: argparse.Namespace) -> None:
+    with Project.open(args.dir) as project:
+        version = project.set_codebook(args.file)
+        print(f"{args.dir}: codebook version {version}, {len(project.codes())} active codes")
+
+
+def _print_or_write(frame: pd.DataFrame, out: Path | None) -> None:
+    if out is None:
+        with pd.option_context("display.width", 160, "display.max_colwidth", 80):
+            print(frame.to_string(index=False) if not frame.empty else "nothing found")
+        return
+    export_table(frame.set_index(frame.columns[0]), out)
+    print(f"wrote {len(frame)} rows to {out}")
+
+
+def _codings(args: argparse.Namespace) -> None:
+    with Project.open(args.dir) as project:
+        _print_or_write(project.codings(coder=args.coder, code=args.code), args.out)
+
+
+def _retrieve(args: argparse.Namespace) -> None:
+    with Project.open(args.dir) as project:
+        _print_or_write(project.retrieve(args.code, context=args.context, coder=args.coder),
+                        args.out)
 
 
 def _example(args: argparse.Namespace) -> None:
@@ -88,12 +143,69 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("dir", type=Path, help="the project folder")
     info.set_defaults(run=_info)
 
+    _add_codebook_commands(commands)
+
+    codings = commands.add_parser(
+        "codings", help="list or export codings with their quotes",
+        description="Print the codings (or write them to .csv or .parquet) with quoted text.")
+    codings.add_argument("dir", type=Path, help="the project folder")
+    codings.add_argument("--code", help="only this code and the codes below it")
+    codings.add_argument("--coder", help="only this coder's codings")
+    codings.add_argument("--out", type=Path, help="write to a .csv or .parquet file")
+    codings.set_defaults(run=_codings)
+
+    retrieve = commands.add_parser(
+        "retrieve", help="every quote for a code, with speaker and context",
+        description="Print every quote coded with CODE or a code below it, with context.")
+    retrieve.add_argument("dir", type=Path, help="the project folder")
+    retrieve.add_argument("code", help="a code id or name")
+    retrieve.add_argument("--context", type=int, default=80,
+                          help="characters of context either side (default 80)")
+    retrieve.add_argument("--coder", help="only this coder's codings")
+    retrieve.add_argument("--out", type=Path, help="write to a .csv or .parquet file")
+    retrieve.set_defaults(run=_retrieve)
+
     example = commands.add_parser(
         "example", help="build the fictional Riverside example project",
         description="Create a project from corpora/riverside (interviews, field notes, survey).")
     example.add_argument("dir", type=Path, help="the folder to create")
     example.set_defaults(run=_example)
     return parser
+
+
+def _add_codebook_commands(commands) -> None:
+    group = commands.add_parser(
+        "codebook", help="check, compare and convert codebooks",
+        description="Codebook files: validate, diff, export to and import from REFI-QDA .qdc, "
+        "and set a project's codebook.")
+    sub = group.add_subparsers(dest="codebook_command", required=True, metavar="ACTION")
+    validate = sub.add_parser("validate", help="check a codebook file",
+                              description="Check a YAML codebook; list every problem.")
+    validate.add_argument("file", type=Path)
+    validate.set_defaults(run=_codebook_validate)
+    compare = sub.add_parser("diff", help="what changed between two codebook files",
+                             description="List codes added, removed, renamed, moved, "
+                             "redefined from OLD to NEW.")
+    compare.add_argument("old", type=Path)
+    compare.add_argument("new", type=Path)
+    compare.set_defaults(run=_codebook_diff)
+    export = sub.add_parser("export", help="write a codebook as REFI-QDA .qdc",
+                            description="Convert a YAML codebook to a REFI-QDA .qdc file.")
+    export.add_argument("file", type=Path)
+    export.add_argument("--to", type=Path, required=True, help="the .qdc file to write")
+    export.set_defaults(run=_codebook_export)
+    imported = sub.add_parser("import", help="read a REFI-QDA .qdc into YAML",
+                              description="Convert a .qdc (ATLAS.ti, NVivo, Taguette, ...) "
+                              "to a workbench YAML codebook.")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--out", type=Path, help="the YAML file (default: FILE.yaml)")
+    imported.set_defaults(run=_codebook_import)
+    setter = sub.add_parser("set", help="load a codebook into a project",
+                            description="Load a YAML codebook into a project, or bring the "
+                            "project's codes up to a new version of it.")
+    setter.add_argument("dir", type=Path, help="the project folder")
+    setter.add_argument("file", type=Path, help="the YAML codebook")
+    setter.set_defaults(run=_codebook_set)
 
 
 def main(argv: list[str] | None = None) -> int:
