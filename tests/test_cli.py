@@ -57,3 +57,36 @@ def test_help_for_each_command(name, capsys):
         main([name, "--help"])
     assert exit_info.value.code == 0
     assert "usage: workbench" in capsys.readouterr().out
+
+
+def test_codebook_commands(tmp_path, capsys):
+    from tests.conftest import REPO, SHARED
+
+    book = REPO / "codebooks" / "sociotechnical.yaml"
+    assert main(["codebook", "validate", str(book)]) == 0
+    assert main(["codebook", "export", str(book), "--to", str(tmp_path / "b.qdc")]) == 0
+    assert main(["codebook", "import", str(tmp_path / "b.qdc"),
+                 "--out", str(tmp_path / "b.yaml")]) == 0
+    assert main(["codebook", "diff", str(book), str(tmp_path / "b.yaml")]) == 0
+    assert "no changes to codes" in capsys.readouterr().out
+    broken = SHARED / "refi-qda" / "samples" / "atlasti-win-23.4_codebook_truncated.qdc"
+    assert main(["codebook", "import", str(broken)]) == 1
+    assert "line 17" in capsys.readouterr().err
+
+
+def test_codings_and_retrieve_commands(coded, tmp_path, capsys):
+    from tests.conftest import P01, span
+
+    project, docs = coded
+    project.code(docs["interview_P01.txt"], *span(P01, "we kept a paper list"), "workaround")
+    folder = str(project.path)
+    assert main(["codings", folder, "--code", "repair"]) == 0
+    assert "we kept a paper list" in capsys.readouterr().out
+    assert main(["retrieve", folder, "workaround", "--context", "8",
+                 "--out", str(tmp_path / "quotes.csv")]) == 0
+    import pandas as pd
+
+    quotes = pd.read_csv(tmp_path / "quotes.csv", keep_default_na=False)
+    # 8 characters either side of the quote in P01 (tests/conftest.py), counted by hand.
+    assert quotes[["before", "text", "after"]].values.tolist() == [
+        ["d. Then ", "we kept a paper list", " on the "]]

@@ -91,3 +91,23 @@ def test_atomic_rolls_back_everything_when_a_later_step_fails(tmp_path, project)
         raise RuntimeError("the researcher's cell failed after two imports")
     assert project.documents().empty
     assert project.history().empty
+
+
+def test_an_older_project_is_backed_up_and_migrated_forward(tmp_path):
+    """Build a schema-1 project with migration 1 alone, then open it with this workbench."""
+    from workbench.store import migrate
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    conn = connect(folder / "project.sqlite")
+    assert migrate(conn, folder / "project.sqlite", target=1) == [1]
+    conn.execute("INSERT INTO meta VALUES ('language', 'en')")
+    conn.close()
+    with Project.open(folder) as project:
+        versions = [r[0] for r in project._conn.execute("SELECT version FROM migrations")]
+        assert versions == list(range(1, SCHEMA_VERSION + 1))
+        assert project.suggestions().empty  # the table migration 2 adds
+    backup = folder / "project.sqlite.bak-v1"
+    assert backup.exists()
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT max(version) FROM migrations").fetchone()[0] == 1

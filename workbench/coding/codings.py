@@ -17,7 +17,7 @@ from workbench.coding.memos import write_memo
 from workbench.errors import CodebookError, CodingError
 from workbench.store import append_audit
 from workbench.store.audit import now
-from workbench.store.ids import new_id
+from workbench.store.ids import new_id, new_ids
 
 ORIGINS = ("manual", "suggestion-accepted", "imported", "consensus")
 CODING_COLUMNS = ["coding_id", "doc_id", "document", "case_id", "start", "end", "code_id",
@@ -165,7 +165,7 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
         _code_id(conn, frame["code"][first])  # raises the precise error for that code
     stamp = now()
     frame["created_at"] = frame.get("created_at", stamp)
-    frame["coding_id"] = [new_id("coding") for _ in range(len(frame))]
+    frame["coding_id"] = new_ids("coding", len(frame))
     columns = ["coding_id", "doc_id", "start", "end", "code_id", "coder", "origin",
                "created_at"]
     records = list(frame[columns].astype(object).itertuples(index=False, name=None))

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from workbench.coding._intervals import overlapping_pairs
-from workbench.coding.codings import codings_frame
 from workbench.corpus.views import attributes_wide
 from workbench.errors import CodingError
 
@@ -43,6 +42,19 @@ def document_attribute(conn: sqlite3.Connection, key: str) -> pd.Series:
     return values.rename(key)
 
 
+def coded_spans(conn: sqlite3.Connection, coder: str | None = None) -> pd.DataFrame:
+    """Active codings without their text (what counting needs): coding_id, doc_id, case_id,
+    start, end, code_id, code."""
+    where, params = "", ()
+    if coder is not None:
+        where, params = "AND c.coder = ?", (coder,)
+    return pd.read_sql_query(
+        f"""SELECT c.coding_id, c.doc_id, d.case_id, c.start, c."end", c.code_id,
+                   k.name AS code
+            FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
+            WHERE c.status = 'active' AND d.status = 'active' {where}""", conn, params=params)
+
+
 def _with(conn: sqlite3.Connection, codings: pd.DataFrame, by: str) -> pd.DataFrame:
     return codings.assign(**{by: codings["doc_id"].map(document_attribute(conn, by))})
 
@@ -64,7 +76,7 @@ def frequencies(conn: sqlite3.Connection, by: str = "document", *,
     Columns: code_id, code, <by>, codings (number of codings), documents (distinct documents
     coded), cases (distinct cases coded), characters (characters covered, overlaps once).
     """
-    codings = _with(conn, codings_frame(conn, coder=coder), by)
+    codings = _with(conn, coded_spans(conn, coder), by)
     if codings.empty:
         return pd.DataFrame(columns=["code_id", "code", by, "codings", "documents", "cases",
                                      "characters"])
@@ -87,7 +99,7 @@ def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap", *, unit: str =
     """
     if mode not in COOCCURRENCE_MODES:
         raise CodingError(32, f"mode={mode!r} is not one of: {', '.join(COOCCURRENCE_MODES)}.")
-    codings = codings_frame(conn, coder=coder)
+    codings = coded_spans(conn, coder)
     columns = ["code_a", "code_b", "n"]
     if codings.empty:
         return pd.DataFrame(columns=columns)
@@ -101,12 +113,15 @@ def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap", *, unit: str =
         first, second = overlapping_pairs(codings["doc_id"].to_numpy(),
                                           codings["start"].to_numpy(),
                                           codings["end"].to_numpy(), slack)
-        a = codings["code_id"].to_numpy()[first]
-        b = codings["code_id"].to_numpy()[second]
+        index, names = pd.factorize(codings["code_id"])
+        a, b = index[first], index[second]
         keep = a != b
-        both = pd.DataFrame({"code_id_x": np.concatenate([a[keep], b[keep]]),
-                             "code_id_y": np.concatenate([b[keep], a[keep]])})
-        counts = both.groupby(["code_id_x", "code_id_y"]).size()
+        size = len(names)
+        counts = np.bincount(np.concatenate([a[keep] * size + b[keep], b[keep] * size + a[keep]]),
+                             minlength=size * size)
+        found = np.flatnonzero(counts)
+        return pd.DataFrame({"code_a": names[found // size], "code_b": names[found % size],
+                             "n": counts[found]}).sort_values(columns[:2], ignore_index=True)
     table = counts.rename("n").reset_index()
     table.columns = columns
     return table.sort_values(columns[:2], ignore_index=True)

@@ -1,22 +1,32 @@
 """Identifiers for things people create (codings, memos, suggestions): sortable and unique.
 
-A ULID (Crockford base-32 of a 48-bit millisecond time and 80 random bits) sorts by creation
-time and needs no coordination, so two coders' kernels never hand out the same id.
+Each id is a ULID-like string: Crockford base-32 of a 48-bit millisecond time followed by 80
+random bits. Ids sort by creation time and need no coordination, so two coders' kernels never
+hand out the same one.
 """
 
 from __future__ import annotations
 
-import secrets
+import base64
+import os
 import time
 
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# RFC 4648 base-32 digits, re-lettered in Crockford's alphabet so that text order is value order.
+_CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+                           "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+
+def new_ids(prefix: str, n: int) -> list[str]:
+    """``n`` new ids with a readable prefix, e.g. ``coding-01JD5X4M8Q3V6W2R9T0B7N1K4C``."""
+    stamp = (time.time_ns() // 1_000_000).to_bytes(6, "big")
+    noise = os.urandom(10 * n)
+    return [
+        f"{prefix}-"
+        + base64.b32encode(stamp + noise[10 * i:10 * i + 10]).decode()[:26].translate(_CROCKFORD)
+        for i in range(n)
+    ]
 
 
 def new_id(prefix: str) -> str:
-    """A new ULID with a readable prefix, e.g. ``coding-01JD5X4M8Q3V6W2R9T0B7N1K4C``."""
-    value = (time.time_ns() // 1_000_000) << 80 | secrets.randbits(80)
-    chars = []
-    for _ in range(26):
-        value, digit = divmod(value, 32)
-        chars.append(_ALPHABET[digit])
-    return f"{prefix}-{''.join(reversed(chars))}"
+    """One new id (see :func:`new_ids`)."""
+    return new_ids(prefix, 1)[0]
