@@ -103,6 +103,21 @@ def _retrieve(args: argparse.Namespace) -> None:
                         args.out)
 
 
+def _agreement(args: argparse.Namespace) -> None:
+    coders = [c.strip() for c in args.coders.split(",") if c.strip()]
+    with Project.open(args.dir) as project:
+        table = project.agreement(coders, unit=args.unit, segment=args.segment)
+    columns = ["code", "alpha", "ci_low", "ci_high", "kappa", "percent_agreement", "units",
+               *[f"coded_by_{c}" for c in coders], "agreement_on_uncoded"]
+    with pd.option_context("display.width", 200, "display.float_format", "{:.3f}".format):
+        print(table[columns].to_string(index=False))
+    if args.unit == "character":
+        print("\nnote: by character, every uncoded character both coders left is counted as "
+              "agreement (column agreement_on_uncoded); compare with --unit segment.")
+    if args.out:
+        export_table(table.set_index("code_id"), args.out)
+
+
 def _example(args: argparse.Namespace) -> None:
     project = build_example(args.dir)
     print(f"built the Riverside example project in {project.path}")
@@ -164,6 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument("--coder", help="only this coder's codings")
     retrieve.add_argument("--out", type=Path, help="write to a .csv or .parquet file")
     retrieve.set_defaults(run=_retrieve)
+
+    agree = commands.add_parser(
+        "agreement", help="intercoder agreement per code",
+        description="Krippendorff's alpha (with bootstrap CI), kappa and percent agreement "
+        "per code between coders, over the documents they all coded.")
+    agree.add_argument("dir", type=Path, help="the project folder")
+    agree.add_argument("--coders", required=True,
+                       help="comma-separated coder names ('suggestions' = the rule-based "
+                       "suggester)")
+    agree.add_argument("--unit", choices=["segment", "character"], default="segment")
+    agree.add_argument("--segment", choices=["sentence", "paragraph", "turn"],
+                       default="sentence", help="which segments are the units")
+    agree.add_argument("--out", type=Path, help="also write the table (.csv or .parquet)")
+    agree.set_defaults(run=_agreement)
 
     example = commands.add_parser(
         "example", help="build the fictional Riverside example project",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import coding, corpus
+from workbench import coding, corpus, reliability
 from workbench.codebook import Code, Codebook, export_qdc, save_codebook
 from workbench.codebook import operations as codebook_ops
 from workbench.codebook import store as codebook_store
@@ -367,3 +367,31 @@ class Project:
     def suggestion_quality(self, coder: str | None = None) -> pd.DataFrame:
         """Precision and recall of suggestions against a coder's manual codings, per code."""
         return coding.quality(self._conn, coder or self.user)
+
+    # -- reliability -----------------------------------------------------------------------
+    def agreement(self, coders: list[str], unit: str = "segment", *, segment: str = "sentence",
+                  codes: list[str] | None = None, n_boot: int = 1000, seed: int = 0
+                  ) -> pd.DataFrame:
+        """Per-code agreement (alpha with CI, kappa, percent agreement) between coders over
+        the documents they all coded; ``"suggestions"`` is the rule-based suggester."""
+        return reliability.agreement(self._conn, coders, unit=unit, segment=segment,
+                                     codes=codes, n_boot=n_boot, seed=seed)
+
+    def unitizing_agreement(self, coders: list[str], codes: list[str] | None = None
+                            ) -> pd.DataFrame:
+        """Krippendorff's u-alpha and cu-alpha per code, on the spans as coders drew them."""
+        return reliability.unitizing_agreement(self._conn, coders, codes=codes)
+
+    def disagreements(self, coders: list[str], code: str | None = None, *,
+                      segment: str = "sentence") -> pd.DataFrame:
+        """Each unit and code the coders differ on, with its text and who applied it."""
+        return reliability.disagreements(self._conn, coders, code=code, segment=segment)
+
+    def reconcile(self, coders: list[str], decisions, *, default: str | None = None,
+                  segment: str = "sentence") -> pd.DataFrame:
+        """Build the consensus layer: each disagreement follows a coder, ``"both"`` or
+        ``"neither"``; agreed units keep the first coder's codings. Analyses then read the
+        consensus layer by default where it exists."""
+        with atomic(self._conn):
+            return reliability.reconcile(self._conn, coders, decisions, actor=self.user,
+                                         segment=segment, default=default)

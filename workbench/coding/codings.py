@@ -20,6 +20,23 @@ from workbench.store.audit import now
 from workbench.store.ids import new_id, new_ids
 
 ORIGINS = ("manual", "suggestion-accepted", "imported", "consensus")
+#: ``coder=EVERY_CODER`` reads every coder's codings, consensus layer included.
+EVERY_CODER = "*"
+
+
+def coder_filter(coder: str | None) -> tuple[str, tuple]:
+    """SQL condition on codings ``c`` for the layer an analysis reads.
+
+    A coder's name reads that coder; ``"*"`` reads everyone; None (the default) reads the
+    consensus layer in the documents it covers and every coder elsewhere, so reconciled work
+    counts once and unreconciled work is not lost.
+    """
+    if coder == EVERY_CODER:
+        return "1", ()
+    if coder is not None:
+        return "c.coder = ?", (coder,)
+    return ("(c.coder = 'consensus' OR c.doc_id NOT IN (SELECT doc_id FROM codings "
+            "WHERE coder = 'consensus' AND status = 'active'))", ())
 CODING_COLUMNS = ["coding_id", "doc_id", "document", "case_id", "start", "end", "code_id",
                   "code", "coder", "origin", "created_at", "text"]
 
@@ -184,10 +201,8 @@ def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None,
                   code: str | None = None, include_children: bool = True,
                   doc_id: str | None = None) -> pd.DataFrame:
     """Active codings with their quoted text; see ``Project.codings``."""
-    where, params = ["c.status = 'active'", "d.status = 'active'"], []
-    if coder is not None:
-        where.append("c.coder = ?")
-        params.append(coder)
+    layer, params = coder_filter(coder)
+    where, params = ["c.status = 'active'", "d.status = 'active'", layer], list(params)
     if doc_id is not None:
         where.append("c.doc_id = ?")
         params.append(doc_id)

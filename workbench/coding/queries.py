@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.coding._intervals import overlapping_pairs
+from workbench.coding.codings import coder_filter
 from workbench.corpus.views import attributes_wide
 from workbench.errors import CodingError
 
@@ -45,14 +46,13 @@ def document_attribute(conn: sqlite3.Connection, key: str) -> pd.Series:
 def coded_spans(conn: sqlite3.Connection, coder: str | None = None) -> pd.DataFrame:
     """Active codings without their text (what counting needs): coding_id, doc_id, case_id,
     start, end, code_id, code."""
-    where, params = "", ()
-    if coder is not None:
-        where, params = "AND c.coder = ?", (coder,)
+    where, params = coder_filter(coder)
     return pd.read_sql_query(
         f"""SELECT c.coding_id, c.doc_id, d.case_id, c.start, c."end", c.code_id,
                    k.name AS code
             FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
-            WHERE c.status = 'active' AND d.status = 'active' {where}""", conn, params=params)
+            WHERE c.status = 'active' AND d.status = 'active' AND {where}""", conn,
+        params=params)
 
 
 def _with(conn: sqlite3.Connection, codings: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import sqlite3
 
 import pandas as pd
 
-from workbench.coding.codings import code_and_descendants
+from workbench.coding.codings import code_and_descendants, coder_filter
 from workbench.corpus.views import attributes_wide
 from workbench.errors import CodingError
 
@@ -22,10 +22,8 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
     if context < 0:
         raise CodingError(30, f"context={context} must be 0 or more characters.")
     ids = code_and_descendants(conn, code)
-    params: list = [context, context, context, *ids]
-    extra = ""
-    if coder is not None:
-        extra, params = "AND c.coder = ?", [*params, coder]
+    layer, layer_params = coder_filter(coder)
+    params: list = [context, context, context, *ids, *layer_params]
     frame = pd.read_sql_query(
         f"""
         SELECT c.coding_id, c.doc_id, d.name AS document, d.kind, d.date, d.case_id,
@@ -39,7 +37,7 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
                substr(d.text, c."end" + 1, ?) AS after
         FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
         WHERE c.status = 'active' AND d.status = 'active'
-          AND c.code_id IN ({', '.join('?' * len(ids))}) {extra}
+          AND c.code_id IN ({', '.join('?' * len(ids))}) AND {layer}
         ORDER BY d.name, c.start, c."end"
         """, conn, params=params)
     return frame.merge(attributes_wide(conn, "case", "case_id"), on="case_id", how="left",

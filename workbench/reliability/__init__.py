@@ -5,6 +5,13 @@ and Brennan-Prediger's kappa, Gwet's AC1, percent agreement); ``unitizing`` hold
 Krippendorff's alpha for spans that coders drew themselves on a text.
 """
 
+from workbench.reliability.agreement import (
+    OVERALL,
+    SUGGESTER,
+    agreement,
+    unitizing_agreement,
+)
+from workbench.reliability.reconcile import CONSENSUS, disagreements, reconcile
 from workbench.reliability.stats import (
     LEVELS,
     AlphaInterval,
@@ -21,6 +28,13 @@ from workbench.reliability.stats import (
 )
 
 __all__ = [
+    "CONSENSUS",
+    "OVERALL",
+    "SUGGESTER",
+    "agreement",
+    "disagreements",
+    "reconcile",
+    "unitizing_agreement",
     "LEVELS",
     "AlphaInterval",
     "ReliabilityWarning",
