@@ -47,8 +47,26 @@ def _info(args: argparse.Namespace) -> None:
             print(summary.to_string(index=False))
             cases = project.cases()
             print(f"\n{len(cases)} case(s)")
-            if not cases.empty:
-                print(cases.to_string(index=False, max_rows=30))
+            if "role" in cases:
+                print(cases.groupby("role", dropna=False).size().rename("cases").to_string())
+            _print_coding_summary(project)
+
+
+def _print_coding_summary(project: Project) -> None:
+    codes = project.codes()
+    if codes.empty:
+        return
+    versions = project.codebook_versions()
+    print(f"\ncodebook '{project.codebook().title}' version {versions['version'].iloc[-1]}: "
+          f"{len(codes)} active codes")
+    codings = project.codings(coder="*")
+    if codings.empty:
+        return
+    per_coder = codings.groupby("coder").agg(codings=("coding_id", "size"),
+                                             documents=("doc_id", "nunique"))
+    print(f"\ncodings by coder:\n{per_coder.to_string()}")
+    print("\nmost used codes:")
+    print(project.codings()["code"].value_counts().head(10).to_string())
 
 
 def _codebook_validate(args: argparse.Namespace) -> None:

@@ -1,23 +1,28 @@
 """The Riverside example case (fictional): build a project from ``corpora/riverside``.
 
-The notebooks and ``make demo`` start from this project. Later steps of the analysis
-(codebook, coding, logs) add to :func:`build_example` as they are built.
+The notebooks and ``make demo`` start from this project: the corpus with its participants and
+observation log, the sociotechnical codebook, and the example hand coding by two invented
+coders (ana codes everything, ben six interviews blind) located by their quotes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from workbench.errors import ProjectError
 from workbench.project import Project
 
 #: The example corpus shipped in the repository, next to the package.
 RIVERSIDE = Path(__file__).resolve().parents[1] / "corpora" / "riverside"
+SOCIOTECHNICAL = Path(__file__).resolve().parents[1] / "codebooks" / "sociotechnical.yaml"
 
 
 def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
                   progress: bool = True) -> Project:
-    """Create a project in ``directory`` holding the Riverside interviews, notes and survey.
+    """Create a project in ``directory`` holding the Riverside interviews, notes and survey,
+    the sociotechnical codebook and the example codings.
 
     Interviews are joined to ``participants.csv`` (role, ward, shift, tenure), field notes to
     the observers' log ``observations.csv`` (date, ward, shift, observer); survey respondents
@@ -34,4 +39,34 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
         project.import_files(corpus / "fieldnotes", kind="fieldnote",
                              attributes=corpus / "observations.csv", progress=progress)
         project.import_files(corpus / "survey", kind="survey", progress=progress)
+        project.set_codebook(SOCIOTECHNICAL)
+        for path in sorted((corpus / "codings").glob("*.csv")):
+            rows = pd.read_csv(path, keep_default_na=False)
+            ids = project.code_many(locate_quotes(project, rows, path.stem), origin="manual")
+            for coding_id, memo in zip(ids, rows.get("memo", [""] * len(ids)), strict=True):
+                if memo:
+                    project.memo("coding", coding_id, memo, author=path.stem)
     return project
+
+
+def locate_quotes(project: Project, rows: pd.DataFrame, coder: str) -> pd.DataFrame:
+    """Turn (document, code, quote, occurrence) rows into codings with offsets.
+
+    The quote is found verbatim in the document's canonical text (its ``occurrence``-th
+    appearance); a quote that is not there stops the build with the row named.
+    """
+    names = project.documents().set_index("name")["doc_id"]
+    out = []
+    for line, row in enumerate(rows.itertuples(index=False), start=2):
+        if row.document not in names:
+            raise ProjectError(11, f"{coder}.csv line {line}: no document '{row.document}'.")
+        text = project.document(names[row.document]).text
+        start = -1
+        for _ in range(int(row.occurrence or 1)):
+            start = text.find(row.quote, start + 1)
+        if start < 0:
+            raise ProjectError(12, f"{coder}.csv line {line}: the quote is not in "
+                               f"{row.document}: {row.quote[:60]!r}. Copy it from the text.")
+        out.append({"doc_id": names[row.document], "start": start,
+                    "end": start + len(row.quote), "code": row.code, "coder": coder})
+    return pd.DataFrame(out, columns=["doc_id", "start", "end", "code", "coder"])

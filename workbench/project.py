@@ -305,10 +305,12 @@ class Project:
         return coding.codings_frame(self._conn, coder=coder, code=code,
                                     include_children=include_children, doc_id=doc_id)
 
-    def memo(self, target_kind: str, target_id: str | None, text: str) -> str:
+    def memo(self, target_kind: str, target_id: str | None, text: str,
+             author: str | None = None) -> str:
         """Write a memo on the project (target_id None), a document, case, code or coding."""
         with atomic(self._conn):
-            return coding.write_memo(self._conn, target_kind, target_id, text, self.user)
+            return coding.write_memo(self._conn, target_kind, target_id, text,
+                                     author or self.user)
 
     def edit_memo(self, memo_id: str, text: str) -> None:
         """Replace a memo's text (the old text stays in the audit log)."""
