@@ -122,8 +122,8 @@ class Project:
 
     # -- corpus ----------------------------------------------------------------------------
     def import_files(self, paths, *, kind: str | None = None, attributes=None,
-                     encoding: str | None = None, progress: bool = True
-                     ) -> corpus.ImportReport:
+                     encoding: str | None = None, progress: bool = True,
+                     workers: int | None = None) -> corpus.ImportReport:
         """Import transcripts, field notes and survey exports; all of them, or none.
 
         Parameters
@@ -134,6 +134,8 @@ class Project:
         attributes : a CSV or YAML sidecar (or DataFrame) of participant or document
             attributes, joined by a ``file`` column or by participant id in the file name.
         encoding : force a text encoding instead of detecting it.
+        workers : processes that read and segment (default: up to 4 on Linux for 16 or more
+            files, else 1); the result is the same whatever the number.
 
         Returns
         -------
@@ -144,6 +146,7 @@ class Project:
             self._conn, paths, kind=kind, attributes=attributes, actor=self.user,
             language=settings.get("language", "en"),
             model=settings.get("spacy_model") or None, encoding=encoding, progress=progress,
+            workers=workers,
         )
 
     def import_attributes(self, source) -> list[str]:

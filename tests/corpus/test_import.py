@@ -150,3 +150,21 @@ def test_segments_are_never_stored_without_their_document(project):
     with pytest.raises(sqlite3.IntegrityError):
         project._conn.execute(
             "INSERT INTO segments VALUES ('nope', 'turn', 0, 0, 1, NULL, NULL, NULL)")
+
+
+def test_worker_processes_give_the_same_project_as_one_process(tmp_path):
+    from workbench import Project
+
+    folder = tmp_path / "batch"
+    for i in range(20):
+        write(folder, f"t{i:02d}.txt", TRANSCRIPT + f"P01: answer {i % 15}. More.\n")
+    results = []
+    for workers in (1, 2):
+        with Project.create(tmp_path / f"w{workers}") as project:
+            report = project.import_files([folder], workers=workers, progress=False)
+            segments = project.segments("sentence")[["document", "start", "end", "speaker"]]
+            results.append((report.imported, report.skipped, segments))
+    assert results[0][0] == results[1][0]
+    # t15..t19 repeat t00..t04 (answer i % 15), so 5 are skipped as identical.
+    assert len(results[0][1]) == 5 and results[0][1] == results[1][1]
+    assert results[0][2].equals(results[1][2])

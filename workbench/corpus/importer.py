@@ -1,10 +1,10 @@
 """Importing files into a project: read, normalise, segment, then store in one transaction.
 
 Files stream through the pipeline (in worker processes where there are several cores and
-many files) and their rows are staged in a scratch
-SQLite file, so memory does not grow with the corpus and the project's write lock is held
-only for the final copy. Any error in any file aborts the whole batch: nothing is stored
-and the error names the file.
+many files); each process writes the segments it makes to its own scratch SQLite file, and
+the main process stages the documents in another, so memory does not grow with the corpus
+and the project's write lock is held only for the final copy. Any error in any file aborts
+the whole batch: nothing is stored and the error names the file.
 """
 
 from __future__ import annotations
@@ -104,21 +104,49 @@ def _kind_and_turns(source: SourceDocument, kind: str | None, date: str | None):
     return wanted, turns
 
 
+def _scratch(path: Path, conn: sqlite3.Connection, tables: tuple[str, ...]) -> sqlite3.Connection:
+    """A scratch SQLite file with tables shaped like the project's (no constraints)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    for table in tables:
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
+                   f"({', '.join(repr(c) for c in columns)})")
+    return db
+
+
 class _Staging:
-    """A scratch database with the project's documents and segments columns."""
+    """The main process's scratch file: documents and their metadata, in file order."""
 
     def __init__(self, conn: sqlite3.Connection, folder: Path) -> None:
         self.path = folder / "staging.sqlite"
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
-        for table in ("documents", "segments"):
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            self.db.execute(f"CREATE TABLE {table} ({quoted})")
-        self.db.execute(
-            "CREATE TABLE doc_meta (doc_id, case_id, case_attributes, attributes, types)")
+        self.db = _scratch(self.path, conn, ("documents",))
+        self.db.execute("CREATE TABLE doc_meta (doc_id, case_id, case_attributes, attributes, "
+                        "types, n_segments, segment_file)")
         self.db.execute("BEGIN")
+
+
+#: Each process's scratch file of segments for the import running in a folder, by
+#: (folder, process id): a worker keeps its file open across the files it prepares.
+_SEGMENT_FILES: dict[tuple[str, int], tuple[sqlite3.Connection, set[str]]] = {}
+
+
+def _segment_file(folder: str, template: Path) -> tuple[Path, sqlite3.Connection, set[str]]:
+    key = (folder, os.getpid())
+    path = Path(folder) / f"segments-{os.getpid()}.sqlite"
+    if key not in _SEGMENT_FILES:
+        project = sqlite3.connect(template)
+        _SEGMENT_FILES[key] = (_scratch(path, project, ("segments",)), set())
+        project.close()
+    db, written = _SEGMENT_FILES[key]
+    return path, db, written
+
+
+def _close_segment_files(folder: str) -> None:
+    """Close this process's scratch connections for an import (workers' close on exit)."""
+    for key in [k for k in _SEGMENT_FILES if k[0] == folder]:
+        _SEGMENT_FILES.pop(key)[0].close()
 
 
 @dataclass(frozen=True)
@@ -130,14 +158,17 @@ class _Prepared:
     doc_id: str
     kind: str
     date: str | None
-    rows: list
+    n_segments: int
+    segment_file: str
 
 
 def _prepare_file(job: tuple) -> list[_Prepared]:
-    """Read one file and segment its documents (runs in a worker process or in-process)."""
-    path, kind, encoding, language, model = job
+    """Read one file, segment its documents and write the segments to this process's
+    scratch file (runs in a worker process, or in-process)."""
+    path, kind, encoding, language, model, folder, template = job
     try:
         prepared = []
+        segment_path, db, written = _segment_file(folder, template)
         for source in read_file(path, encoding=encoding):
             doc_id = document_id(source)
             date = source.attributes.get("date")
@@ -147,7 +178,13 @@ def _prepare_file(job: tuple) -> list[_Prepared]:
                 (doc_id, s.unit, s.ordinal, s.start, s.end, s.speaker, s.t_start, s.t_end)
                 for s in segment(source.text, turns, sentence_pipeline(language, model))
             ]
-            prepared.append(_Prepared(source, str(path), doc_id, doc_kind, date, rows))
+            if doc_id not in written:  # the same text twice in a batch is stored once
+                db.execute("BEGIN")
+                db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
+                written.add(doc_id)
+            prepared.append(_Prepared(source, str(path), doc_id, doc_kind, date, len(rows),
+                                      str(segment_path)))
         return prepared
     except WorkbenchError:
         raise
@@ -201,20 +238,23 @@ def import_files(
         raise ImportError_(27, "no files to import. Name files, or a folder that holds some.")
     sidecar = read_attributes(attributes) if attributes is not None else []
     sentence_pipeline(language, model)  # load (or fail) once, before any worker starts
-    jobs = [(path, kind, encoding, language, model) for path in files]
+    template = conn.execute("PRAGMA database_list").fetchone()[2]
     with tempfile.TemporaryDirectory(prefix="workbench-import-") as folder:
+        jobs = [(path, kind, encoding, language, model, folder, template) for path in files]
         staging = _Staging(conn, Path(folder))
         seen: dict[str, str] = {}
         skipped: list[tuple[str, str]] = []
-        results = tqdm(_prepared_files(jobs, workers), total=len(jobs), desc="importing",
-                       unit="file", disable=not progress)
-        for prepared in results:
-            for document in prepared:
-                _stage(conn, staging, document, seen, skipped)
-        staging.db.execute("COMMIT")
         try:
+            results = tqdm(_prepared_files(jobs, workers), total=len(jobs), desc="importing",
+                           unit="file", disable=not progress)
+            for prepared in results:
+                for document in prepared:
+                    _stage(conn, staging, document, seen, skipped)
+            staging.db.execute("COMMIT")
+            _close_segment_files(folder)
             return _commit(conn, staging, sidecar, actor, skipped)
         finally:
+            _close_segment_files(folder)
             staging.db.close()
 
 
@@ -228,8 +268,6 @@ def _stage(conn, staging: _Staging, prepared: _Prepared, seen, skipped) -> None:
         return
     seen[doc_id] = source.name
     text = source.text
-    staging.db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           prepared.rows)
     staging.db.execute(
         "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '', '', ?, ?, 'active')",
         (doc_id, source.name, prepared.kind, source.format, text,
@@ -237,10 +275,10 @@ def _stage(conn, staging: _Staging, prepared: _Prepared, seen, skipped) -> None:
          prepared.date, len(text), len(text.split())),
     )
     staging.db.execute(
-        "INSERT INTO doc_meta VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO doc_meta VALUES (?, ?, ?, ?, ?, ?, ?)",
         (doc_id, source.case_id, repr_json(source.case_attributes),
          repr_json({k: v for k, v in source.attributes.items() if k != "date"}),
-         repr_json(source.types)),
+         repr_json(source.types), prepared.n_segments, prepared.segment_file),
     )
 
 
@@ -249,24 +287,28 @@ def repr_json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _copy(conn: sqlite3.Connection, staging: _Staging, table: str, leave_out: set[str]) -> None:
-    """Copy a staged table into the project's table of the same name, less ``leave_out``.
+def _copy(conn: sqlite3.Connection, source: Path, alias: str, table: str,
+          doc_ids: list[str]) -> None:
+    """Copy the rows of ``doc_ids`` from a scratch file's table into the project's.
 
-    Outside a caller's transaction the scratch file is attached and copied by SQLite in one
-    statement (about five times faster); inside one, where SQLite cannot attach, rows stream
-    through Python in chunks.
+    Outside a caller's transaction the scratch file is attached (as ``alias``) and SQLite
+    copies in one statement, several times faster; inside one, where SQLite cannot attach,
+    rows stream through Python in chunks.
     """
-    if "staging" in {row[1] for row in conn.execute("PRAGMA database_list")}:
-        conn.execute(f"INSERT INTO main.{table} SELECT * FROM staging.{table} "
-                     "WHERE doc_id NOT IN (SELECT value FROM json_each(?))",
-                     (json.dumps(sorted(leave_out)),))
+    wanted = json.dumps(doc_ids)
+    if alias in {row[1] for row in conn.execute("PRAGMA database_list")}:
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM {alias}.{table} "
+                     "WHERE doc_id IN (SELECT value FROM json_each(?))", (wanted,))
         return
-    cursor = staging.db.execute(f"SELECT * FROM {table}")
-    marks = ", ".join("?" * len(cursor.description))
-    doc_column = [d[0] for d in cursor.description].index("doc_id")
-    while rows := cursor.fetchmany(5000):
-        conn.executemany(f"INSERT INTO {table} VALUES ({marks})",
-                         [r for r in rows if r[doc_column] not in leave_out])
+    scratch = sqlite3.connect(source)
+    try:
+        cursor = scratch.execute(f"SELECT * FROM {table} WHERE doc_id IN "
+                                 "(SELECT value FROM json_each(?))", (wanted,))
+        marks = ", ".join("?" * len(cursor.description))
+        while rows := cursor.fetchmany(5000):
+            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    finally:
+        scratch.close()
 
 
 def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
@@ -277,14 +319,13 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
     source.execute("UPDATE documents SET imported_at = ?, imported_by = ?", (stamp, actor))
     staged = source.execute(
         "SELECT d.doc_id, d.name, d.kind, d.n_words, m.case_id, m.case_attributes, "
-        "m.attributes, m.types, coalesce(n.n_segments, 0) "
-        "FROM documents d JOIN doc_meta m USING (doc_id) LEFT JOIN "
-        "(SELECT doc_id, count(*) AS n_segments FROM segments GROUP BY doc_id) n USING (doc_id) "
-        "ORDER BY d.rowid"
-    ).fetchall()
+        "m.attributes, m.types, m.n_segments, m.segment_file "
+        "FROM documents d JOIN doc_meta m USING (doc_id) ORDER BY d.rowid").fetchall()
+    files = {f: f"segments_{i}" for i, f in enumerate(sorted({r[9] for r in staged}))}
     attach = not conn.in_transaction
     if attach:
-        conn.execute("ATTACH DATABASE ? AS staging", (str(staging.path),))
+        for path, alias in [(staging.path, "staging"), *files.items()]:
+            conn.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
     try:
         with atomic(conn):
             # Another coder may have imported the same file while this batch was being read.
@@ -293,14 +334,16 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
             skipped += [(r[1], "imported by someone else while this import ran")
                         for r in staged if r[0] in raced]
             new = [r for r in staged if r[0] not in raced]
-            _copy(conn, staging, "documents", raced)
-            _copy(conn, staging, "segments", raced)
+            _copy(conn, staging.path, "staging", "documents", [r[0] for r in new])
+            for path, alias in files.items():
+                _copy(conn, Path(path), alias, "segments", [r[0] for r in new if r[9] == path])
             for row in new:
                 _store_document_meta(conn, row, stamp, actor)
             unmatched = apply_attributes(conn, sidecar, actor)
     finally:
         if attach:
-            conn.execute("DETACH DATABASE staging")
+            for alias in ["staging", *files.values()]:
+                conn.execute(f"DETACH DATABASE {alias}")
     return ImportReport(
         imported=tuple(r[1] for r in new),
         doc_ids=tuple(r[0] for r in new),
@@ -312,7 +355,7 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
 
 
 def _store_document_meta(conn, row, stamp: str, actor: str) -> None:
-    doc_id, name, kind, n_words, case_id, case_attributes, attributes, types, _ = row
+    doc_id, name, kind, n_words, case_id, case_attributes, attributes, types, _, _ = row
     types = json.loads(types)
     if case_id:
         case_attributes = json.loads(case_attributes)
