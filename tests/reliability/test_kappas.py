@@ -145,7 +145,7 @@ def test_irrcac_two_abstractors(statistic, expected):
 def test_fleiss_complete_and_gwet_extension_agree_on_complete_data():
     # On complete data Gwet's p_a and p_e reduce to Fleiss' (Gwet 2014, ch. 2), so the
     # statsmodels path and the missing-value path must give the same number.
-    from workbench.reliability import stats
+    from workbench.reliability import kappas as stats
 
     data = fleiss_1971_diagnoses()
     counts, _ = stats._category_counts(data, None)

@@ -11,19 +11,21 @@ from workbench.reliability.agreement import (
     agreement,
     unitizing_agreement,
 )
+from workbench.reliability.kappas import (
+    brennan_prediger,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    percent_agreement,
+)
 from workbench.reliability.reconcile import CONSENSUS, disagreements, reconcile
 from workbench.reliability.stats import (
     LEVELS,
     AlphaInterval,
     ReliabilityWarning,
     alpha_ci,
-    brennan_prediger,
-    cohen_kappa,
     coincidence_matrix,
-    fleiss_kappa,
-    gwet_ac1,
     krippendorff_alpha,
-    percent_agreement,
     reliability_data,
 )
 

@@ -25,13 +25,8 @@ from workbench.coding._intervals import overlapping_pairs
 from workbench.coding.codings import code_and_descendants
 from workbench.corpus.segment import UNITS as SEGMENT_UNITS
 from workbench.errors import ReliabilityError
-from workbench.reliability.stats import (
-    ReliabilityWarning,
-    alpha_ci,
-    cohen_kappa,
-    fleiss_kappa,
-    percent_agreement,
-)
+from workbench.reliability.kappas import cohen_kappa, fleiss_kappa, percent_agreement
+from workbench.reliability.stats import ReliabilityWarning, alpha_ci
 from workbench.reliability.unitizing import unitizing_alpha
 
 SUGGESTER = "suggestions"
