@@ -19,6 +19,7 @@ from workbench.coding import export_table
 from workbench.corpus import KINDS
 from workbench.errors import WorkbenchError
 from workbench.example import build_example
+from workbench.interop import cli as interop_cli
 
 
 def _init(args: argparse.Namespace) -> None:
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(run=_info)
 
     _add_codebook_commands(commands)
+    interop_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

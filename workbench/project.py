@@ -373,6 +373,23 @@ class Project:
         """Precision and recall of suggestions against a coder's manual codings, per code."""
         return coding.quality(self._conn, coder or self.user)
 
+    # -- exchange with other QDA programs ---------------------------------------------------
+    def export_qdpx(self, path: str | Path) -> Path:
+        """Write the project as a REFI-QDA ``.qdpx`` file (NVivo, ATLAS.ti, MAXQDA, ...)."""
+        from workbench.interop import export_qdpx
+
+        return export_qdpx(self, path)
+
+    @classmethod
+    def import_qdpx(cls, source: str | Path, path: str | Path, *, user: str | None = None,
+                    language: str = "en", position_unit: str | None = None):
+        """Make a new project in ``path`` from a REFI-QDA ``.qdpx`` file; returns the import
+        report (what was taken, skipped and adapted, and why)."""
+        from workbench.interop import import_qdpx
+
+        return import_qdpx(source, path, user=user, language=language,
+                           position_unit=position_unit)
+
     # -- reliability -----------------------------------------------------------------------
     def agreement(self, coders: list[str], unit: str = "segment", *, segment: str = "sentence",
                   codes: list[str] | None = None, n_boot: int = 1000, seed: int = 0

@@ -116,7 +116,7 @@ def test_fast_sentence_spans_equal_spacys_sentencizer_on_the_example_corpus():
     from tests.conftest import RIVERSIDE
     from workbench.corpus.segment import sentence_spans
 
-    texts = [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("*/*.md")]
-    texts += [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("*/*.txt")]
+    texts = [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("fieldnotes/*.md")]
+    texts += [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("interviews/*.txt")]
     assert len(texts) == 24 + 6  # 24 field notes, 6 plain-text transcripts
     assert list(sentence_spans(NLP, texts)) == [_spacy_sentences(t) for t in texts]

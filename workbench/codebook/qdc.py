@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -47,7 +47,7 @@ from workbench.codebook.validate import COLOR, SLUG, check, slugify
 from workbench.errors import CodebookError, InteropError
 from workbench.interop.safe_xml import parse_xml
 
-__all__ = ["export_qdc", "import_qdc", "code_guid", "NAMESPACE"]
+__all__ = ["export_qdc", "import_qdc", "code_guid", "read_codes", "write_codes", "NAMESPACE"]
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 # Fixed once for workbench: changing it would change every GUID ever exported.
@@ -101,9 +101,7 @@ def export_qdc(codebook: Codebook, path: str | os.PathLike[str]) -> None:
                     f"U+{ord(found.group()):04X}, which a .qdc (XML) file cannot hold. Remove it.",
                 )
     root = etree.Element(_tag("CodeBook"), nsmap={None: NAMESPACE}, origin="workbench")
-    codes = etree.SubElement(root, _tag("Codes"))
-    for code in codebook.children(None):
-        _add_code(codes, code, codebook)
+    write_codes(etree.SubElement(root, _tag("Codes")), codebook)
     etree.ElementTree(root).write(
         str(path), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
@@ -165,8 +163,41 @@ def import_qdc(path: str | os.PathLike[str]) -> tuple[Codebook, list[str]]:
     return Codebook(title=path.stem, version=1, codes=codes), reader.warnings
 
 
-def _tag(local: str) -> str:
-    return f"{{{NAMESPACE}}}{local}"
+def write_codes(
+    codes_element: etree._Element,
+    codebook: Codebook,
+    *,
+    namespace: str = NAMESPACE,
+    decorate: Callable[[Code, etree._Element], None] | None = None,
+) -> None:
+    """Write the code tree under ``codes_element`` (shared by ``.qdc`` and ``.qdpx`` export).
+
+    ``decorate(code, element)`` is called after each code's Description, before its children.
+    """
+    for code in codebook.children(None):
+        _add_code(codes_element, code, codebook, namespace, decorate)
+
+
+def read_codes(
+    codes_element: Element, namespace: str, source_name: str, *, placeholder: str | None = None
+) -> tuple[tuple[Code, ...], dict[str, str], list[str]]:
+    """Read the code tree under ``codes_element`` as ``import_qdc`` does (shared with ``.qdpx``
+    import); return (codes, each ``<Code>`` GUID -> its code id, warnings).
+
+    Codes without a Description get the definition ``placeholder`` (one warning for all), if
+    given; otherwise an empty definition and a warning each.
+    """
+    reader = _Reader(source_name, namespace)
+    for element in codes_element.findall(f"{{{namespace}}}Code"):
+        reader.read_code(element, parent=None)
+    codes = reader.codes(placeholder)
+    ids = {entry.guid: code.id for entry, code in zip(reader.entries, codes, strict=True)
+           if entry.guid}
+    return codes, ids, reader.warnings
+
+
+def _tag(local: str, namespace: str = NAMESPACE) -> str:
+    return f"{{{namespace}}}{local}"
 
 
 def _split_tag(tag: str) -> tuple[str, str]:
@@ -176,14 +207,17 @@ def _split_tag(tag: str) -> tuple[str, str]:
     return "", tag
 
 
-def _add_code(parent_element: etree._Element, code: Code, codebook: Codebook) -> None:
+def _add_code(parent_element: etree._Element, code: Code, codebook: Codebook,
+              namespace: str = NAMESPACE, decorate=None) -> None:
     attributes = {"guid": code_guid(code.id), "name": code.name, "isCodable": "true"}
     if code.color:
         attributes["color"] = code.color
-    element = etree.SubElement(parent_element, _tag("Code"), attributes)
-    etree.SubElement(element, _tag("Description")).text = _description(code)
+    element = etree.SubElement(parent_element, _tag("Code", namespace), attributes)
+    etree.SubElement(element, _tag("Description", namespace)).text = _description(code)
+    if decorate is not None:
+        decorate(code, element)
     for child in codebook.children(code.id):
-        _add_code(element, child, codebook)
+        _add_code(element, child, codebook, namespace, decorate)
 
 
 def _description(code: Code) -> str:
@@ -204,6 +238,7 @@ class _Entry:
     color: str | None
     definition: str
     fields: Mapping[str, object]
+    guid: str | None = None
 
 
 class _Reader:
@@ -246,7 +281,8 @@ class _Reader:
             name, "" if description is None else description.text or ""
         )
         self.entries.append(
-            _Entry(name, parent, self._read_color(name, element.get("color")), definition, fields)
+            _Entry(name, parent, self._read_color(name, element.get("color")), definition, fields,
+                   element.get("guid"))
         )
         index = len(self.entries) - 1
         for child in element.findall(f"{{{self.namespace}}}Code"):
@@ -276,14 +312,21 @@ class _Reader:
             return text.strip(), {}
         return text[:cut], fields
 
-    def codes(self) -> tuple[Code, ...]:
+    def codes(self, placeholder: str | None = None) -> tuple[Code, ...]:
         """Settle the hierarchy and the ids, and build the codes in file order."""
         self._split_backslash_names()
         ids = self._assign_ids()
         codes = []
+        undefined = [index for index, entry in enumerate(self.entries)
+                     if not entry.definition.strip()]
+        if placeholder and undefined:
+            self.warn(f"{len(undefined)} code(s) have no description; gave them the definition "
+                      f"'{placeholder}'. Write real definitions before coding with them")
         for index, entry in enumerate(self.entries):
             extras = self._extras(ids[index], entry.fields)
-            if not entry.definition.strip():
+            if placeholder and not entry.definition.strip():
+                entry = _Entry(entry.name, entry.parent, entry.color, placeholder, entry.fields)
+            elif not entry.definition.strip():
                 self.warn(
                     f"code '{ids[index]}' field 'definition': the file gives no description. "
                     "Write a definition before coding with this codebook"
@@ -314,7 +357,7 @@ class _Reader:
                 *above, own = entry.name.split("\\")
                 parent = self._ensure_path(self._path(parent) + tuple(above), paths, placeholders)
                 split.append(entry.name)
-            read = _Entry(own, parent, entry.color, entry.definition, entry.fields)
+            read = _Entry(own, parent, entry.color, entry.definition, entry.fields, entry.guid)
             path = self._path(parent) + (own,)
             if paths.get(path) in placeholders:
                 # Named earlier as the parent of a code, defined only now.
