@@ -54,9 +54,20 @@ def test_every_stored_segment_slices_its_document(riverside):
             assert texts[row.doc_id][row.start:row.end] == row.text
 
 
-def test_the_corpus_says_it_is_fictional():
+def test_the_corpus_says_it_is_fictional(riverside):
     readme = (RIVERSIDE / "README.md").read_text(encoding="utf-8")
     assert "Everything in this folder is fictional" in readme
-    for path in (RIVERSIDE / "interviews").iterdir():
-        if path.suffix != ".docx":
-            assert "FICTIONAL" in path.read_text(encoding="utf-8-sig")[:400], path.name
+    documents = riverside.documents().query("kind != 'survey'")
+    for row in documents.itertuples():
+        # Said in the header text, or in the front matter (then the attribute `fictional`).
+        said = "FICTIONAL" in riverside.document(row.doc_id).text[:400]
+        assert said or str(row.fictional) == "True", row.name
+
+
+def test_the_example_hand_coding_is_loaded(riverside):
+    codings = riverside.codings(coder="*")
+    # corpora/riverside/codings: ana.csv has 816 rows over 38 documents, ben.csv 197 over 6.
+    assert codings.groupby("coder")["doc_id"].agg(["size", "nunique"]).values.tolist() == [
+        [816, 38], [197, 6]]
+    assert set(codings["origin"]) == {"manual"}
+    assert (riverside.memos("coding")["author"].isin(["ana", "ben"])).all()

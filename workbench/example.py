@@ -64,6 +64,8 @@ def locate_quotes(project: Project, rows: pd.DataFrame, coder: str) -> pd.DataFr
         start = -1
         for _ in range(int(row.occurrence or 1)):
             start = text.find(row.quote, start + 1)
+            if start < 0:
+                break
         if start < 0:
             raise ProjectError(12, f"{coder}.csv line {line}: the quote is not in "
                                f"{row.document}: {row.quote[:60]!r}. Copy it from the text.")

@@ -112,6 +112,7 @@ def test_vtt_cues_merge_into_turns_with_exact_times(tmp_path, project):
     assert turns["text"].iloc[1] == "Yes. During the outage the phone rang nonstop from 4N."
     # The P07 turn runs from its first cue's start (5.000) to its last cue's end (12.000).
     assert turns[["t_start", "t_end"]].iloc[1].tolist() == [5.0, 12.0]
+    assert project.document("call.vtt").text.startswith("recorded call\n\n")
 
 
 SRT = """1

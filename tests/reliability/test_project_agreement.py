@@ -132,3 +132,28 @@ def test_agreement_charts_and_command(two_coders, capsys):
                  "character"]) == 0
     out = capsys.readouterr().out
     assert "agreement_on_uncoded" in out and "every uncoded character" in out
+
+
+def test_unit_bootstrap_interval_is_exact_in_the_middle_and_narrows_with_units():
+    import numpy as np
+
+    from workbench.reliability import krippendorff_alpha
+    from workbench.reliability.agreement import binary_alpha_interval
+
+    rng = np.random.default_rng(3)
+    truth = rng.random(400) < 0.3
+    noise = rng.random((3, 400)) < 0.1
+    table = (truth ^ noise).astype(np.int8)  # three coders, 10% random flips each
+    low, high = binary_alpha_interval(table, n_boot=4000, seed=1)
+    alpha = krippendorff_alpha(table)
+    assert low < alpha < high
+    # The same pattern of units repeated 16 times: same alpha, interval about 4x narrower
+    # (the bootstrap standard error falls with the square root of the number of units).
+    big = np.tile(table, 16)
+    low16, high16 = binary_alpha_interval(big, n_boot=4000, seed=1)
+    assert krippendorff_alpha(big) == pytest.approx(alpha, abs=0.01)
+    assert (high - low) / (high16 - low16) == pytest.approx(4, rel=0.2)
+    # A brute-force bootstrap (resampling unit indices) agrees on the interval.
+    draws = rng.integers(0, 400, size=(1500, 400))
+    brute = np.array([krippendorff_alpha(table[:, d]) for d in draws])
+    assert np.percentile(brute, [2.5, 97.5]) == pytest.approx([low, high], abs=0.02)

@@ -2,8 +2,9 @@
 
 Consecutive cues of one speaker become one turn, as a person reading the transcript would
 see it. The speaker is the cue's voice tag (``<v P07>``) or a ``Name:`` label at the start of
-the cue text; a cue with neither continues the previous speaker's turn. ``NOTE:`` cues, which
-caption tools write into SubRip for want of a comment syntax, are header text, not a speaker.
+the cue text; a cue with neither continues the previous speaker's turn. WebVTT ``NOTE`` blocks
+and the ``NOTE:`` cues that caption tools write into SubRip (which has no comments) are
+header text at the top of the document, not a speaker.
 The canonical text renders each turn as ``[HH:MM:SS] Speaker: words`` with a blank line
 between turns; the turn records the exact start and end times of its cues.
 """
@@ -66,10 +67,21 @@ def _cue_seconds(stamp: str) -> float:
     return _seconds(*re.fullmatch(_TIME, stamp.strip()).groups())
 
 
-def _turns_from_cues(captions, name: str) -> tuple[str, tuple]:
+def _notes(text: str) -> list[str]:
+    """The text of WebVTT ``NOTE`` blocks (a recording's header often sits there)."""
+    notes = []
+    for block in re.split(r"\n\s*\n", text):
+        if block.startswith("NOTE"):
+            body = " ".join(block[4:].split())
+            if body:
+                notes.append(body)
+    return notes
+
+
+def _turns_from_cues(captions, name: str, notes: list[str]) -> tuple[str, tuple]:
     """Merge cues into turns; return the rendered text and the explicit turns."""
     merged: list[list] = []  # [speaker, [words...], t_start, t_end]
-    header: list[str] = []
+    header: list[str] = list(notes)
     for caption in captions:
         words = " ".join(caption.text.split())
         if not words:
@@ -114,7 +126,8 @@ def _read(path: Path, data: bytes, encoding: str | None, fmt: str) -> list[Sourc
         raise ImportError_(
             15, f"{path.name}: not a valid {fmt.upper()} file ({err}). Export it again."
         ) from err
-    rendered, turns = _turns_from_cues(captions, path.name)
+    rendered, turns = _turns_from_cues(captions, path.name,
+                                       _notes(text) if fmt == "vtt" else [])
     # The header (a WebVTT NOTE block, or a first SubRip cue) often dates the recording.
     date = header_date("\n".join(line for line in text.split("\n") if "-->" not in line))
     return [SourceDocument(name=path.name, text=rendered, format=fmt,
