@@ -20,6 +20,7 @@ from workbench.corpus import KINDS
 from workbench.errors import WorkbenchError
 from workbench.example import build_example
 from workbench.interop import cli as interop_cli
+from workbench.logs import cli as logs_cli
 
 
 def _init(args: argparse.Namespace) -> None:
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_codebook_commands(commands)
     interop_cli.register(commands)
+    logs_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

@@ -1,8 +1,9 @@
 """The Riverside example case (fictional): build a project from ``corpora/riverside``.
 
 The notebooks and ``make demo`` start from this project: the corpus with its participants and
-observation log, the sociotechnical codebook, and the example hand coding by two invented
-coders (ana codes everything, ben six interviews blind) located by their quotes.
+observation log, the sociotechnical codebook, the example hand coding by two invented coders
+(ana codes everything, ben six interviews blind) located by their quotes, and the generated
+deployment logs of the alert (``logs.duckdb``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
             for coding_id, memo in zip(ids, rows.get("memo", [""] * len(ids)), strict=True):
                 if memo:
                     project.memo("coding", coding_id, memo, author=path.stem)
+    if (corpus / "logs" / "events").is_dir():
+        project.load_logs(corpus / "logs" / "events", corpus / "logs" / "mapping.yaml")
     return project
 
 

@@ -373,6 +373,33 @@ class Project:
         """Precision and recall of suggestions against a coder's manual codings, per code."""
         return coding.quality(self._conn, coder or self.user)
 
+    # -- deployment logs ---------------------------------------------------------------------
+    def load_logs(self, paths, mapping, *, replace: bool = False):
+        """Load deployment logs (CSV, JSONL, Parquet files or folders) into ``logs.duckdb``
+        through a YAML mapping; failing rows go to the rejects table. Returns the report."""
+        from workbench import logs
+
+        return logs.load(self, paths, mapping, replace=replace)
+
+    def metrics(self, metric: str = "overview", *, bucket: str = "day", by=("unit",),
+                **options) -> pd.DataFrame:
+        """A log metric (see ``workbench.logs.METRICS``) by time bucket and grouping keys."""
+        from workbench import logs
+
+        return logs.compute(self, metric, bucket=bucket, by=by, **options)
+
+    def log_rejects(self, load_id: int | None = None) -> pd.DataFrame:
+        """Log rows that failed validation, with the row number and the reason."""
+        from workbench import logs
+
+        return logs.rejects(self, load_id=load_id)
+
+    def log_loads(self) -> pd.DataFrame:
+        """Every log load: when, by whom, which files and mapping, rows kept and rejected."""
+        from workbench import logs
+
+        return logs.loads(self)
+
     # -- exchange with other QDA programs ---------------------------------------------------
     def export_qdpx(self, path: str | Path) -> Path:
         """Write the project as a REFI-QDA ``.qdpx`` file (NVivo, ATLAS.ti, MAXQDA, ...)."""
