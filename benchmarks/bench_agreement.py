@@ -19,11 +19,9 @@ import krippendorff
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_coding import CODEBOOK, _rows  # noqa: E402
+from bench_coding import _rows, synthetic_project  # noqa: E402
 from bench_import import _machine  # noqa: E402
-from synthetic_corpus import write_corpus  # noqa: E402
 
-from workbench import Project  # noqa: E402
 from workbench.reliability.agreement import (  # noqa: E402
     _presence_tables,
     coder_spans,
@@ -40,11 +38,7 @@ def main() -> None:
     rng = np.random.default_rng(7)
     coders = ["ana", "ben", "cam"]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        write_corpus(folder / "corpus", args.documents, 5000)
-        project = Project.create(folder / "study", user="bench")
-        project.import_files([folder / "corpus"], progress=False)
-        project.set_codebook(CODEBOOK)
+        project = synthetic_project(Path(tmp), args.documents)
         codes = project.codes()["code_id"].head(40).tolist()
         for coder in coders:
             rows = _rows(project, args.codings, rng)

@@ -40,6 +40,15 @@ def _timed(call):
     return time.perf_counter() - start, result
 
 
+def synthetic_project(folder: Path, documents: int) -> Project:
+    """A project of ``documents`` synthetic transcripts with the sociotechnical codebook."""
+    write_corpus(folder / "corpus", documents, 5000)
+    project = Project.create(folder / "study", user="bench")
+    project.import_files([folder / "corpus"], progress=False)
+    project.set_codebook(CODEBOOK)
+    return project
+
+
 def _rows(project: Project, n: int, rng: np.random.Generator) -> pd.DataFrame:
     documents = project.documents()[["doc_id", "n_chars"]]
     codes = project.codes()["code_id"].to_numpy()
@@ -92,10 +101,7 @@ def main() -> None:
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        write_corpus(folder / "corpus", args.documents, 5000)
-        project = Project.create(folder / "study", user="bench")
-        project.import_files([folder / "corpus"], progress=False)
-        project.set_codebook(CODEBOOK)
+        project = synthetic_project(folder, args.documents)
         rows = _rows(project, args.codings, rng)
         bulk, _ = _timed(lambda: project.code_many(rows))
         bare = _bare_insert(rows, folder)
