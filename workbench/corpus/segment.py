@@ -84,24 +84,39 @@ def _final_flag(nlp: Language) -> int:
     return nlp.vocab.add_flag(lambda text: text in finals)
 
 
-def _sentencizer_starts(doc, final_flag: int) -> np.ndarray:
-    """Token indices where spaCy's ``Sentencizer`` would start sentences, computed on arrays.
+def _sentencizer_spans(columns: list[np.ndarray]) -> list[list[tuple[int, int]]]:
+    """Sentence character spans of a batch of tokenized texts, as spaCy's ``Sentencizer``
+    would split them, computed on arrays for the whole batch at once.
 
-    The rule, from ``spacy/pipeline/sentencizer.pyx``: the first token starts a sentence, and
-    so does every token that is neither punctuation nor a sentence-final character when a
-    sentence-final character has been seen since the previous sentence start. Because every
+    ``columns`` holds, per text, its tokens' (final flag, IS_PUNCT, IDX, LENGTH). The rule,
+    from ``spacy/pipeline/sentencizer.pyx``: a text's first token starts a sentence, and so
+    does every token that is neither punctuation nor a sentence-final character when a
+    sentence-final character has been seen since the previous sentence start. Since every
     such token with a final character before it starts a sentence, "since the previous
-    start" equals "since the previous such token", which a cumulative sum answers for all
-    tokens at once, without building a Python object per token.
+    start" equals "since the previous such token (or the text's start)", which a cumulative
+    sum answers for every token of every text without a Python object per token.
     """
-    columns = doc.to_array([final_flag, IS_PUNCT])
-    final = columns[:, 0] == 1
-    candidate = (columns[:, 1] == 0) & ~final
+    sizes = np.array([len(c) for c in columns])
+    if sizes.sum() == 0:
+        return [[] for _ in columns]
+    table = np.concatenate([c for c in columns if len(c)])
+    text_start = np.repeat(np.cumsum(sizes) - sizes, sizes)  # each token's text's first token
+    final = table[:, 0] == 1
+    candidate = (table[:, 1] == 0) & ~final
     seen = np.concatenate(([0], np.cumsum(final)))  # final characters before each token
     positions = np.flatnonzero(candidate)
     previous = np.concatenate(([-1], positions[:-1]))
-    starts = positions[seen[positions] - seen[previous + 1] > 0]
-    return np.union1d([0], starts)
+    bound = np.maximum(previous + 1, text_start[positions])
+    firsts = (np.cumsum(sizes) - sizes)[sizes > 0]
+    starts = np.union1d(firsts, positions[seen[positions] - seen[bound] > 0])
+    ends = np.append(starts[1:], len(table)) - 1  # a text's first token closes the one before
+    spans = zip(table[starts, 2].tolist(), (table[ends, 2] + table[ends, 3]).tolist(),
+                strict=True)
+    owner = np.repeat(np.arange(len(columns)), sizes)[starts]
+    out: list[list[tuple[int, int]]] = [[] for _ in columns]
+    for text, span in zip(owner.tolist(), spans, strict=True):
+        out[text].append(span)
+    return out
 
 
 def sentence_spans(nlp: Language, texts) -> Iterator[list[tuple[int, int]]]:
@@ -114,16 +129,15 @@ def sentence_spans(nlp: Language, texts) -> Iterator[list[tuple[int, int]]]:
         for doc in nlp.pipe(texts, batch_size=256):
             yield [(sent.start_char, sent.end_char) for sent in doc.sents]
         return
-    final_flag = _final_flag(nlp)
+    attributes = [_final_flag(nlp), IS_PUNCT, IDX, LENGTH]
+    batch: list[np.ndarray] = []
     for doc in nlp.tokenizer.pipe(texts, batch_size=256):
-        if len(doc) == 0:
-            yield []
-            continue
-        starts = _sentencizer_starts(doc, final_flag)
-        offsets = doc.to_array([IDX, LENGTH])
-        ends = np.append(starts[1:], len(doc)) - 1
-        yield list(zip(offsets[starts, 0].tolist(),
-                       (offsets[ends, 0] + offsets[ends, 1]).tolist(), strict=True))
+        batch.append(doc.to_array(attributes).reshape(-1, 4).astype(np.int64))
+        if len(batch) == 512:
+            yield from _sentencizer_spans(batch)
+            batch = []
+    if batch:
+        yield from _sentencizer_spans(batch)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
