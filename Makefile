@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint bench clean
 
+# Debian's Chromium (and an emoji font) for the widget's browser tests; Playwright drives it
+# and never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-noto-color-emoji
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -21,14 +26,29 @@ demo: $(STAMP)
 	$(BIN)/workbench example demo-project
 	$(BIN)/workbench info demo-project
 
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	else \
+		echo "note: $(CHROMIUM) is missing; installing it needs root: sudo apt-get install $(BROWSER_PACKAGES)"; \
+		echo "      until then the browser tests are skipped (pytest -m browser)"; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint
+test: lint $(CHROMIUM)
 	$(BIN)/pytest -q --doctest-modules workbench tests
 
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_coding.py
+	$(BIN)/python benchmarks/bench_reliability.py
+	$(BIN)/python benchmarks/bench_agreement.py
+	$(BIN)/python benchmarks/bench_logs.py
+	$(BIN)/python benchmarks/bench_widget.py
 
 clean:
 	rm -rf $(VENV) demo-project .pytest_cache .ruff_cache .hypothesis

@@ -9,7 +9,8 @@ codings, many overlapping. Measured in the browser, in the same run:
 * open: from the click on "next document" to the 20,000-word transcript drawn with its
   highlights (kernel, project, transfer, render), against opening a 100-word document;
 * apply: from the click on a code (a passage selected with the mouse) to the new highlight
-  on screen, "Saved" shown (target < 200 ms), against the redraw alone.
+  on screen, "Saved" shown (target < 200 ms), against a round trip to the kernel (opening
+  the 100-word document). Only the turns the new coding touches are redrawn.
 
 Each time runs to the next painted frame (two requestAnimationFrame callbacks).
 
@@ -30,6 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jupyterlab
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,7 +58,7 @@ NEXT_FRAME = "await new Promise(requestAnimationFrame); await new Promise(reques
 RENDER = f"""async (root) => {{
   const select = root.querySelector('.wb-show');
   const times = [];
-  for (let i = 0; i < 5; i++) {{
+  for (let i = 0; i < 10; i++) {{
     const start = performance.now();
     select.value = i % 2 ? '' : select.options[1].value;
     select.dispatchEvent(new Event('change'));
@@ -148,9 +150,11 @@ def build(folder: Path, n_codings: int, seed: int = 11) -> dict:
                              "end": [s + rng.randint(20, 400) for s in starts],
                              "code": [rng.choice(leaves) for _ in starts]})
         project.code_many(rows, coder="ana", origin="manual")
+        edges = sorted([(s, 1) for s in rows["start"]] + [(e, -1) for e in rows["end"]])
+        depth = max(pd.Series([step for _, step in edges]).cumsum())
         return {"words": len(text.split()), "characters": len(text),
                 "turns": len(project.segments("turn", doc)), "codings": n_codings,
-                "text": text}
+                "depth": int(depth), "text": text}
 
 
 def measure(root: Path, text: str, repeat: int) -> dict:
@@ -183,9 +187,7 @@ def measure(root: Path, text: str, repeat: int) -> dict:
                 "render": widget.evaluate(RENDER),
                 "bare": widget.evaluate(BARE),
                 "apply": [],
-                "lanes": widget.evaluate(
-                    "(root) => getComputedStyle(root.querySelector('.wb-text'))"
-                    ".getPropertyValue('--wb-pad')"),
+                "browser": f"Chromium {browser.version}",
             }
             for i in range(repeat):
                 start = text.index("nurse", 2_000 + 9_000 * i)
@@ -214,17 +216,18 @@ def main() -> None:
         facts = build(root, args.codings)
         times = measure(root, facts["text"], args.repeat)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} "
-          f"{platform.release()}, Python {platform.python_version()}")
+          f"{platform.release()}, Python {platform.python_version()}, JupyterLab "
+          f"{jupyterlab.__version__}, {times['browser']}")
     print(f"document: {facts['words']:,} words, {facts['characters']:,} characters, "
-          f"{facts['turns']} turns, {facts['codings']} codings "
-          f"(underline area {times['lanes'].strip()})")
+          f"{facts['turns']} turns, {facts['codings']} codings (up to {facts['depth']} "
+          "overlapping)")
     print(f"{'':34}{'widget (median)':>28}   baseline in the same run")
     print(f"{'render text with highlights':34}{_ms(times['render']):>28}   bare innerHTML, "
           f"no highlights: {_ms(times['bare']).strip()}   target < 1000 ms")
     print(f"{'open it (click to painted)':34}{_ms(times['open_long']):>28}   open a 100-word "
           f"document: {_ms(times['open_short']).strip()}   target < 1000 ms")
-    print(f"{'apply a code (click to shown)':34}{_ms(times['apply']):>28}   the redraw alone: "
-          f"{_ms(times['render']).strip()}   target < 200 ms")
+    print(f"{'apply a code (click to shown)':34}{_ms(times['apply']):>28}   a round trip to the "
+          f"kernel (the 100-word document): {_ms(times['open_short']).strip()}   target < 200 ms")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,28 @@ from workbench.codebook import store as codebook_store
 from workbench.errors import CodebookError, ProjectError
 from workbench.store import DB_NAME, SCHEMA_VERSION, atomic, connect, migrate
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+def connect_checked(db: Path) -> sqlite3.Connection:
+    """Connect to ``db`` if it is a workbench project; refuse any other file unchanged.
+
+    The file is probed read-only through SQLite, not with ``open()``: closing a plain file
+    handle would drop this process's SQLite locks on it (POSIX locks belong to the process),
+    and a foreign database must not be switched to WAL by the probe.
+    """
+    try:
+        probe = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            ours = probe.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as err:
+        raise ProjectError(5, f"{db} is not a workbench project database (not SQLite: "
+                           f"{err}). Did you pick the wrong file?") from err
+    if not ours:
+        raise ProjectError(5, f"{db} is an SQLite database but not a workbench project. "
+                           "Did you pick the wrong file?")
+    return connect(db)
 
 
 def default_user() -> str:
@@ -77,17 +98,9 @@ class Project:
         if not db.exists():
             raise ProjectError(4, f"{path} is not a workbench project (no {DB_NAME}). Create "
                                "one with `workbench init` or Project.create(...).")
-        with db.open("rb") as handle:
-            if handle.read(16) != _SQLITE_MAGIC:
-                raise ProjectError(5, f"{db} is not a workbench project database (not "
-                                   "SQLite). Did you pick the wrong file?")
-        conn = connect(db)
-        has_meta = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone()
-        if not has_meta:
-            conn.close()
-            raise ProjectError(5, f"{db} is an SQLite database but not a workbench project. "
-                               "Did you pick the wrong file?")
+        # Checked through SQLite itself: opening the file with open() and closing it would
+        # drop this process's SQLite locks on it (POSIX locks are per process and file).
+        conn = connect_checked(db)
         try:
             migrate(conn, db)
         except ProjectError:

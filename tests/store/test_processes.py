@@ -101,3 +101,21 @@ def test_a_killed_import_leaves_the_project_as_it_was(tmp_path):
         assert seed_segments > 0
     # The kills must have hit the import before it committed at least once.
     assert 1 in outcomes
+
+
+def test_opening_a_project_twice_keeps_the_wal_while_another_process_comes_and_goes(tmp_path):
+    """Re-running a Project.open cell while a widget holds the project must not let another
+    process delete the WAL under the first connection (a plain open()/close() of the file
+    would drop this process's SQLite locks)."""
+    Project.create(tmp_path / "study").close()
+    first = Project.open(tmp_path / "study")
+    second = Project.open(tmp_path / "study")
+    first.memo("project", None, "written before the other process")
+    subprocess.run([sys.executable, "-c",
+                    "import sys; from workbench import Project; "
+                    "Project.open(sys.argv[1]).close()", str(tmp_path / "study")], check=True)
+    assert (tmp_path / "study" / "project.sqlite-wal").exists()
+    first.memo("project", None, "written after it")
+    assert len(second.memos()) == 2
+    first.close()
+    second.close()

@@ -1,0 +1,150 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2. Coding: the codebook, coding by hand, and rule suggestions
+#
+# This notebook works on the **fictional** Riverside study. It loads the sociotechnical
+# codebook, adapts it to what the interviews say, opens the coding widget to code by hand,
+# and then lets simple rules from the codebook suggest passages, which a person accepts or
+# rejects. It ends by reading back what has been coded.
+
+# %% tags=["parameters"]
+PROJECT = "riverside-study"
+CORPUS = "../corpora/riverside"
+CODER = "ana"  # who codes in this notebook: every coding and decision is stored in this name
+DOCUMENT = "interview_P02.txt"  # the document the coding widget opens first
+
+# %%
+from pathlib import Path
+
+from workbench import Project
+from workbench.example import SOCIOTECHNICAL, build_example
+from workbench.widgets import CodingView
+
+if not (Path(PROJECT) / "project.sqlite").exists():
+    build_example(PROJECT, corpus=CORPUS, progress=False).close()
+project = Project.open(PROJECT, user=CODER)
+project.summary()
+
+# %% [markdown]
+# ## The codebook
+# A codebook names the ideas you look for in the text, each with a definition and when (not)
+# to use it. The example project already holds workbench's sociotechnical codebook (60 codes
+# in ten families); a new project loads it with `project.set_codebook`.
+
+# %%
+if project.codebook_versions().empty:
+    project.set_codebook(SOCIOTECHNICAL)
+codes = project.codes()
+codes.loc[codes["depth"] == 0, ["name", "definition"]]
+
+# %% [markdown]
+# ## Adapting it to the data
+# Reading the field notes, the team saw nurses *batch* alerts on night shifts and *phone the
+# lab* when results did not come through. These get their own codes, under the codes they
+# refine, and one code gets a clearer name. Each change is a new codebook version with a line
+# in the changelog, so a reader can tell which codebook any coding was made with. (Run again
+# on the same project, this step is skipped: the codes are there already.)
+
+# %%
+if "batching-alerts" not in set(codes["code_id"]):
+    project.rename_code("workarounds", "Workarounds and shortcuts")
+    project.add_code("Batching alerts", parent="alert-fatigue",
+                     definition="Saving alerts up and answering them together at set "
+                                "times, often on night shifts.",
+                     patterns=["batch", "all at once", "in one go"])
+    project.add_code("Phoning the lab", parent="manual-verification",
+                     definition="Calling the laboratory for a result the interface has "
+                                "not shown.",
+                     patterns=["phone the lab", "ring the lab", "call the lab"])
+project.codebook_versions()[["version", "at", "actor", "changelog"]]
+
+# %% [markdown]
+# ## Coding by hand
+# The widget below shows one document at a time. Select a passage with the mouse, then click
+# a code in the list on the right (type in the filter box to find one). The passage is
+# underlined in the code's colour; overlapping codings stack their underlines, and clicking a
+# highlight lists every coding there, with a button to remove your own and a box for a memo.
+# Speaker turns are framed in the speaker's colour. The line at the bottom says "Saved" once
+# the project holds your change: closing the browser or the kernel after that loses nothing.
+#
+# Keys: `1`-`9` apply the numbered code, `/` filters the codes, `Enter` applies the marked
+# code, `Delete` removes the coding in focus, `m` writes a memo, `a`/`r` accept or reject the
+# suggestion in focus, `n`/`p` move to the next or previous document, `?` shows them all.
+# `CodingView(project, coder=CODER, blind=True)` shows only your own codings, for coding the
+# same documents as a colleague without seeing theirs. (Run outside JupyterLab, as in the
+# test suite, the widget shows nothing; the rest of the notebook does not depend on it.)
+
+# %%
+view = CodingView(project, coder=CODER, document=DOCUMENT)
+view
+
+# %% [markdown]
+# What you code above is in the project at once; so are the example team's codings.
+
+# %%
+project.codings(coder=CODER)[["document", "code", "text"]].tail()
+
+# %% [markdown]
+# ## Rule suggestions
+# Many codes carry *patterns*: short phrases that often signal them ("recheck", "paper list").
+# `project.suggest()` finds every sentence matching a pattern (as a phrase, in any grammatical
+# form) and stores it as a suggestion. A suggestion is never a coding until a person accepts
+# it; the widget lists the current document's suggestions with Accept and Reject buttons.
+
+# %%
+suggested = project.suggest()
+suggested["code"].value_counts().head(10)
+
+# %% [markdown]
+# The same decisions can be made in code. Here two suggestions of the new code *Phoning the
+# lab* are accepted, since their sentences are about exactly that, and one *Batching alerts*
+# suggestion is rejected to show the call; in a study, read each sentence before deciding.
+
+# %%
+lab = suggested[suggested["code_id"] == "phoning-the-lab"]
+for suggestion_id in lab["suggestion_id"].head(2):
+    project.accept_suggestion(suggestion_id, coder=CODER)
+batching = suggested[suggested["code_id"] == "batching-alerts"]
+project.reject_suggestion(batching["suggestion_id"].iloc[0], coder=CODER)
+decided = project.suggestions().query("status != 'pending'")
+decided[["document", "code", "status", "decided_by", "text"]]
+
+# %% [markdown]
+# ## How good are the rules?
+# Against the coder's own hand coding: *precision* is the share of a code's suggestions that
+# overlap a hand coding of it, *recall* the share of hand codings a suggestion found. Rules
+# that rarely hit are worth rewriting; high recall with low precision means the rule is a
+# net, not a judge. This says nothing about codes nobody has coded by hand yet.
+
+# %%
+quality = project.suggestion_quality(CODER)
+quality[quality["codings"] >= 10].sort_values("recall", ascending=False)[
+    ["code", "suggestions", "precision", "codings", "recall"]].round(2).head(12)
+
+# %% [markdown]
+# ## Reading back
+# Every quote for *Manual verification* (and the codes below it, such as the new *Phoning the
+# lab*), with 80 characters either side and who said it.
+
+# %%
+quotes = project.retrieve("manual-verification", context=80)
+quotes[["document", "kind", "code", "before", "text", "after"]].head(8)
+
+# %% [markdown]
+# How often each code was applied, by the participant's role: a count of codings, not of
+# people, so one talkative participant can weigh heavily. Reliability between coders comes
+# in notebook 3.
+
+# %%
+frequencies = project.frequencies(by="role", coder=CODER)
+frequencies.pivot_table(index="code", columns="role", values="codings", aggfunc="sum",
+                        fill_value=0).sort_values("staff nurse", ascending=False).head(12)

@@ -1,0 +1,775 @@
+// The coding widget's front end (anywidget ESM: no build step, no dependencies).
+//
+// It shows what the Python side syncs (text, turns, codes, codings, suggestions, memos,
+// status) and sends the person's actions as messages; it never writes anything itself.
+// Offsets from Python count Unicode code points; the DOM counts UTF-16 code units. Every
+// piece of text is rendered in a leaf <span class="wb-t" data-s data-e> whose offsets are
+// code points, so a DOM selection maps back to code points exactly (see selectionOffsets).
+
+const LANE = 4; // px between stacked underlines
+const MAX_LANES = 6; // deeper overlaps share the last lane (all are listed under "Codings here")
+const REPLY_TIMEOUT_MS = 8000;
+
+const SHORTCUTS = [
+  ["select text, then click a code", "code the selection"],
+  ["1 … 9", "apply the numbered code in the list"],
+  ["Enter", "apply the code marked ▸ (move the mark with ↑ ↓ in the filter box)"],
+  ["/", "filter the codes"],
+  ["click a highlight", "show the codings there"],
+  ["Delete", "remove the coding in focus (yours only)"],
+  ["m", "write a memo (Ctrl+Enter saves it)"],
+  ["a / r", "accept / reject the suggestion in focus"],
+  ["n / p", "next / previous document"],
+  ["Esc", "clear the selection and focus"],
+  ["?", "show or hide this help"],
+];
+
+function html(strings, ...values) {
+  return strings.reduce((out, s, i) => out + s + (i < values.length ? values[i] : ""), "");
+}
+
+function escapeText(s) {
+  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+function isHighSurrogate(text, i) {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= text.length) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
+
+// cpToU16[i] is the UTF-16 index of code point i (length: code points + 1).
+export function codePointIndex(text) {
+  const index = new Int32Array(text.length + 1);
+  let cp = 0;
+  for (let u = 0; u < text.length; u++) {
+    index[cp++] = u;
+    if (isHighSurrogate(text, u)) u++;
+  }
+  index[cp] = text.length;
+  return index.subarray(0, cp + 1);
+}
+
+// Code points in text.slice(0, end): a selection never ends inside a surrogate pair.
+export function countCodePoints(text, end = text.length) {
+  let n = 0;
+  for (let u = 0; u < end; u++, n++) if (isHighSurrogate(text, u)) u++;
+  return n;
+}
+
+function rgba(hex, alpha) {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
+  if (!m) return `rgba(120,120,120,${alpha})`;
+  return `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})`;
+}
+
+// Give each coding an underline lane, the lowest free one, so it keeps its depth throughout.
+export function assignLanes(codings) {
+  const order = [...codings].sort((a, b) => a.start - b.start || b.end - a.end);
+  const laneEnds = [];
+  const lanes = new Map();
+  for (const c of order) {
+    let lane = laneEnds.findIndex((end) => end <= c.start);
+    if (lane < 0) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = c.end;
+    lanes.set(c.coding_id, Math.min(lane, MAX_LANES - 1));
+  }
+  return lanes;
+}
+
+// A lane for a coding added to a drawn text: the lowest one no overlapping coding uses, so
+// the codings already drawn keep theirs and only the new coding's turns are redrawn.
+function addLane(lanes, coding, drawn) {
+  const taken = new Set();
+  for (const c of drawn) {
+    if (c.start < coding.end && coding.start < c.end && lanes.has(c.coding_id)) taken.add(lanes.get(c.coding_id));
+  }
+  let lane = 0;
+  while (taken.has(lane)) lane++;
+  lanes.set(coding.coding_id, Math.min(lane, MAX_LANES - 1));
+}
+
+// Blocks cover the text end to end. A turn's block runs from its speaker label (after the
+// last newline before the turn) to the newline that ends the turn; blank lines between
+// turns become small gap blocks, other text (a header) plain blocks.
+export function turnBlocks(text, cpToU16, turns) {
+  const n = cpToU16.length - 1;
+  const charAt = (pos) => text.slice(cpToU16[pos], cpToU16[pos + 1]);
+  const blocks = [];
+  const speakers = new Map();
+  const block = (start, kind, labelEnd = start, speaker = null) => blocks.push({ start, kind, labelEnd, speaker,
+    tone: speaker === null ? -1 : speakers.get(speaker) });
+  const plain = (a, b) => {
+    let end = b;
+    while (end > a && /\s/.test(charAt(end - 1))) end--;
+    if (end > a) {
+      block(a, "head");
+      if (end < b && charAt(end) === "\n") end++;
+    }
+    if (end < b) block(end, "gap");
+  };
+  let previous = 0;
+  for (const t of [...turns].sort((a, b) => a.start - b.start)) {
+    const gap = text.slice(cpToU16[previous], cpToU16[t.start]);
+    const newline = gap.lastIndexOf("\n");
+    const label = newline < 0 ? previous : previous + countCodePoints(gap, newline + 1);
+    plain(previous, label);
+    if (!speakers.has(t.speaker)) speakers.set(t.speaker, speakers.size);
+    block(label, "turn", t.start, t.speaker);
+    previous = t.end < n && charAt(t.end) === "\n" ? t.end + 1 : t.end;
+  }
+  plain(previous, n);
+  if (!blocks.length) block(0, "head");
+  return blocks;
+}
+
+function blockTag(block, lanes) {
+  const kind = block.kind === "turn" ? `wb-turn wb-tone${block.tone % 6}` : `wb-${block.kind}`;
+  const who = block.speaker === null ? "" : ` data-speaker="${escapeText(block.speaker)}"`;
+  return `<div class="wb-block ${kind}"${who} style="--wb-pad:${lanes * LANE + 1}px">`;
+}
+
+// Active items (codings or suggestions) over [a, b) during a left-to-right sweep.
+function sweeper(items) {
+  const byStart = [...items].sort((x, y) => x.start - y.start);
+  let next = 0;
+  let active = [];
+  return (a) => {
+    active = active.filter((x) => x.end > a);
+    while (next < byStart.length && byStart[next].start <= a) {
+      if (byStart[next].end > a) active.push(byStart[next]);
+      next++;
+    }
+    return active;
+  };
+}
+
+// The HTML of blocks [from, to): leaf spans, one per stretch with the same codings. Each
+// coding is a 3px underline at its lane's depth below the text (stacked when codings
+// overlap) over a light tint; each block makes room for the lanes it uses (--wb-pad).
+// MAX_LANES and LANE must match the six lanes drawn by .wb-c in coding_view.css.
+export function blocksHtml(view, blocks, lanes, from, to) {
+  const { text, cpToU16, colors } = view;
+  const lo = blocks[from].start;
+  const hi = to < blocks.length ? blocks[to].start : cpToU16.length - 1;
+  const inRange = (x) => x.start < hi && x.end > lo;
+  const codings = view.codings.filter(inRange);
+  const suggestions = view.suggestions.filter(inRange);
+  const points = new Set([lo, hi]);
+  for (let k = from; k < to; k++) points.add(blocks[k].start).add(blocks[k].labelEnd);
+  for (const x of [...codings, ...suggestions]) points.add(Math.max(x.start, lo)).add(Math.min(x.end, hi));
+  const bounds = Int32Array.from(points).sort();
+  const codingsAt = sweeper(codings);
+  const suggestionsAt = sweeper(suggestions);
+  const out = [];
+  let k = from - 1;
+  let opening = -1;
+  let used = 0;
+  const close = () => {
+    if (opening < 0) return;
+    out[opening] = blockTag(blocks[k], used);
+    out.push("</div>");
+  };
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const a = bounds[i];
+    const b = bounds[i + 1];
+    while (k + 1 < to && blocks[k + 1].start <= a) {
+      close();
+      k++;
+      opening = out.push("") - 1;
+      used = 0;
+    }
+    const here = codingsAt(a);
+    const hints = suggestionsAt(a);
+    let cls = a < blocks[k].labelEnd ? "wb-t wb-label" : "wb-t";
+    let attrs = `data-s="${a}" data-e="${b}"`;
+    if (here.length) {
+      // The lanes' colours as custom properties (--l0 ... --l5) and the tint (--t) of the
+      // lowest; coding_view.css draws them (short markup, quick to parse and style).
+      const layers = [...here].sort((x, y) => lanes.get(x.coding_id) - lanes.get(y.coding_id));
+      used = Math.max(used, lanes.get(layers[layers.length - 1].coding_id) + 1);
+      const style = layers.map((x) => `--l${lanes.get(x.coding_id)}:${colors.get(x.code_id)}`);
+      style.push(`--t:${rgba(colors.get(layers[0].code_id), 0.16)}`);
+      cls += " wb-c";
+      attrs += ` data-c="${here.map((x) => x.coding_id).join(" ")}"`;
+      attrs += ` data-k="${here.map((x) => x.code_id).join(" ")}" style="${style.join(";")}"`;
+    }
+    if (hints.length) {
+      cls += " wb-sg";
+      attrs += ` data-g="${hints.map((x) => x.suggestion_id).join(" ")}"`;
+    }
+    out.push(`<span class="${cls}" ${attrs}>${escapeText(text.slice(cpToU16[a], cpToU16[b]))}</span>`);
+  }
+  close();
+  return out.join("");
+}
+
+const LAYOUT = html`
+  <div class="wb-bar">
+    <button class="wb-prev" title="Previous document (p)" aria-label="Previous document">◀</button>
+    <select class="wb-docs" aria-label="Document"></select>
+    <button class="wb-next" title="Next document (n)" aria-label="Next document">▶</button>
+    <label class="wb-show-label">Show <select class="wb-show" aria-label="Show codings of"></select></label>
+    <button class="wb-refresh" title="Read the project again">⟳</button>
+    <button class="wb-help-button" title="Keyboard shortcuts (?)" aria-label="Help">?</button>
+    <span class="wb-who"></span>
+  </div>
+  <div class="wb-help" hidden>
+    <p>Select a passage with the mouse, then pick a code. Every action is saved in the project
+    at once; the line at the bottom says "Saved" when it is.</p>
+    <table>${SHORTCUTS.map(([k, v]) => `<tr><th>${escapeText(k)}</th><td>${escapeText(v)}</td></tr>`).join("")}</table>
+  </div>
+  <div class="wb-main">
+    <div class="wb-text" role="document" aria-label="Document text"></div>
+    <div class="wb-side">
+      <section><h4>Codes</h4>
+        <input class="wb-filter" type="search" placeholder="Filter codes  ( / )" aria-label="Filter codes">
+        <div class="wb-tree" role="listbox" aria-label="Codes"></div>
+      </section>
+      <section class="wb-selection"></section>
+      <section><h4>Codings here</h4><div class="wb-here"></div></section>
+      <section><h4>Memo</h4><div class="wb-memo-target"></div>
+        <textarea class="wb-memo" rows="3" placeholder="Write a memo… (Ctrl+Enter saves)"></textarea>
+        <button class="wb-memo-save">Save memo</button>
+        <div class="wb-memos"></div>
+      </section>
+      <section><h4>Suggestions</h4><div class="wb-suggestions"></div></section>
+    </div>
+  </div>
+  <div class="wb-status" role="status" aria-live="polite"></div>`;
+
+function render({ model, el }) {
+  el.classList.add("wb-cv");
+  el.tabIndex = 0;
+  el.innerHTML = LAYOUT;
+  const $ = (selector) => el.querySelector(selector);
+  const pane = $(".wb-text");
+  const filterBox = $(".wb-filter");
+  const memoBox = $(".wb-memo");
+  const viewId = Math.random().toString(36).slice(2, 8);
+  const s = {
+    text: null, cpToU16: new Int32Array(1), leafStarts: new Int32Array(0), leaves: [],
+    pending: null, focusCoding: null, focusSuggestion: null, here: [], show: "",
+    query: "", cursor: 0, choices: [], seq: 0, waiting: null, memoSeq: null, codeSeq: null,
+    timer: null, frame: null, blocks: [], drawn: [], drawnSuggestions: [], lanes: new Map(),
+    colors: new Map(),
+  };
+
+  // -- talking to Python ---------------------------------------------------------------
+  function send(action, content = {}, label = "Saving…") {
+    const seq = `${viewId}:${++s.seq}`;
+    s.waiting = seq;
+    showStatus({ kind: "busy", message: label });
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      if (s.waiting !== seq) return;
+      showStatus({ kind: "error", message: "Not saved yet: the kernel has not answered. Check that the notebook's kernel is running (Kernel menu), then try again." });
+    }, REPLY_TIMEOUT_MS);
+    model.send({ action, seq, ...content });
+    return seq;
+  }
+
+  function showStatus(status) {
+    const line = $(".wb-status");
+    line.textContent = status.message || "";
+    line.dataset.kind = status.kind || "info";
+    line.dataset.n = status.n ?? "";
+  }
+
+  function onStatus() {
+    const status = model.get("status") || {};
+    if (status.seq && String(status.seq).startsWith(`${viewId}:`)) {
+      if (status.seq === s.waiting) s.waiting = null;
+      if (status.seq === s.memoSeq && status.kind === "saved") memoBox.value = "";
+      if (status.seq === s.codeSeq && status.kind === "saved") clearSelection();
+    }
+    if (!s.waiting) showStatus(status);
+  }
+
+  // -- codes ---------------------------------------------------------------------------
+  const codeById = () => new Map(model.get("codes").map((c) => [c.code_id, c]));
+
+  function descendants(root) {
+    const ids = new Set([root]);
+    for (const c of model.get("codes")) if (ids.has(c.parent_id)) ids.add(c.code_id);
+    return ids;
+  }
+
+  function renderTree() {
+    const codes = model.get("codes").filter((c) => c.status === "active");
+    // Matching codes are the choices (numbered, reachable with the cursor); their parents
+    // are shown for context and can be clicked too.
+    const q = s.query.trim().toLowerCase();
+    const matches = (c) => !q || `${c.name} ${c.code_id} ${c.path}`.toLowerCase().includes(q);
+    const byId = new Map(codes.map((c) => [c.code_id, c]));
+    const keep = new Set();
+    for (const c of codes.filter(matches)) {
+      for (let x = c; x && !keep.has(x.code_id); x = byId.get(x.parent_id)) keep.add(x.code_id);
+    }
+    const rows = codes.filter((c) => keep.has(c.code_id));
+    s.choices = rows.filter(matches);
+    s.cursor = Math.min(s.cursor, Math.max(0, s.choices.length - 1));
+    const cursorId = s.choices.length ? s.choices[s.cursor].code_id : null;
+    $(".wb-tree").innerHTML = rows.length ? rows.map((c) => {
+      const number = s.choices.indexOf(c);
+      const cls = `wb-code${c.code_id === cursorId ? " wb-cursor" : ""}${number < 0 ? " wb-context" : ""}`;
+      return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
+           style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
+        <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>
+        <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
+    }).join("")
+      : `<div class="wb-empty">${codes.length ? "No code matches the filter." : "No codebook yet: load one with project.set_codebook(...)."}</div>`;
+  }
+
+  function renderShowFilter() {
+    const select = $(".wb-show");
+    select.innerHTML = `<option value="">all codes</option>` + model.get("codes").map((c) =>
+      `<option value="${escapeText(c.code_id)}">${"  ".repeat(c.depth)}${escapeText(c.name)}</option>`).join("");
+    select.value = s.show;
+  }
+
+  function applyCode(codeId) {
+    const sel = selectionOffsets() || s.pending || {};
+    s.codeSeq = send("code", { doc_id: model.get("doc_id"), code_id: codeId, start: sel.start ?? null,
+      end: sel.end ?? null, outside: Boolean(sel.outside) });
+  }
+
+  // -- the text ------------------------------------------------------------------------
+  function visibleCodings() {
+    if (!s.show) return model.get("codings");
+    const ids = descendants(s.show);
+    return model.get("codings").filter((c) => ids.has(c.code_id));
+  }
+
+  // Draw the whole text (a new document, codebook colours or code filter).
+  function renderText() {
+    const text = model.get("text");
+    if (text !== s.text) {
+      s.text = text;
+      s.cpToU16 = codePointIndex(text);
+      s.pending = null;
+      s.here = [];
+      s.focusCoding = null;
+      s.focusSuggestion = null;
+      pane.scrollTop = 0;
+    }
+    s.colors = new Map(model.get("codes").map((c) => [c.code_id, c.color]));
+    s.blocks = turnBlocks(text, s.cpToU16, model.get("turns"));
+    s.drawn = visibleCodings();
+    s.drawnSuggestions = model.get("suggestions");
+    s.lanes = assignLanes(s.drawn);
+    const scroll = pane.scrollTop;
+    pane.innerHTML = blocksHtml(drawing(), s.blocks, s.lanes, 0, s.blocks.length);
+    pane.scrollTop = scroll;
+    afterDrawing();
+  }
+
+  // Redraw only the turns whose codings or suggestions changed (a coding added or removed).
+  function renderMarks() {
+    const codings = visibleCodings();
+    const suggestions = model.get("suggestions");
+    const changed = [...difference(s.drawn, codings, "coding_id"), ...difference(codings, s.drawn, "coding_id"),
+      ...difference(s.drawnSuggestions, suggestions, "suggestion_id"),
+      ...difference(suggestions, s.drawnSuggestions, "suggestion_id")];
+    if (changed.length > 20) return renderText();
+    if (!changed.length) return;
+    const now = new Set(codings.map((c) => c.coding_id));
+    for (const c of s.drawn) if (!now.has(c.coding_id)) s.lanes.delete(c.coding_id);
+    for (const c of codings) if (!s.lanes.has(c.coding_id)) addLane(s.lanes, c, codings);
+    s.drawn = codings;
+    s.drawnSuggestions = suggestions;
+    const lo = Math.min(...changed.map((x) => x.start));
+    const hi = Math.max(...changed.map((x) => x.end));
+    let from = s.blocks.findIndex((b) => b.start > lo) - 1;
+    if (from < 0) from = from === -2 ? s.blocks.length - 1 : 0;
+    let to = s.blocks.findIndex((b) => b.start >= hi);
+    if (to < 0) to = s.blocks.length;
+    const fresh = document.createElement("div");
+    fresh.innerHTML = blocksHtml(drawing(), s.blocks, s.lanes, from, to);
+    const old = Array.from(pane.children).slice(from, to);
+    old[0].before(...fresh.children);
+    for (const node of old) node.remove();
+    afterDrawing();
+  }
+
+  function difference(items, others, key) {
+    const ids = new Set(others.map((x) => x[key]));
+    return items.filter((x) => !ids.has(x[key]));
+  }
+
+  function drawing() {
+    return { text: s.text, cpToU16: s.cpToU16, codings: s.drawn, suggestions: s.drawnSuggestions,
+      colors: s.colors };
+  }
+
+  function afterDrawing() {
+    s.leaves = Array.from(pane.getElementsByClassName("wb-t"));
+    s.leafStarts = Int32Array.from(s.leaves, (leaf) => +leaf.dataset.s);
+    markFocus();
+    markPending();
+  }
+
+  function leafAt(pos) {
+    let lo = 0;
+    let hi = s.leafStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s.leafStarts[mid] <= pos) lo = mid; else hi = mid - 1;
+    }
+    return s.leaves[lo];
+  }
+
+  function scrollTo(pos) {
+    const leaf = leafAt(pos);
+    if (leaf) pane.scrollTop = leaf.offsetTop - pane.clientHeight / 3;
+  }
+
+  function markFocus() {
+    for (const leaf of pane.querySelectorAll(".wb-focus, .wb-sfocus")) leaf.classList.remove("wb-focus", "wb-sfocus");
+    if (s.focusCoding) for (const leaf of pane.querySelectorAll(`[data-c~="${s.focusCoding}"]`)) leaf.classList.add("wb-focus");
+    if (s.focusSuggestion) for (const leaf of pane.querySelectorAll(`[data-g~="${s.focusSuggestion}"]`)) leaf.classList.add("wb-sfocus");
+  }
+
+  // -- selection: DOM boundary points to code points -----------------------------------
+  function leafStartFrom(node) {
+    if (node.nodeType === Node.ELEMENT_NODE) {
+      if (node.classList.contains("wb-t")) return +node.dataset.s;
+      const leaf = node.querySelector(".wb-t");
+      if (leaf) return +leaf.dataset.s;
+    }
+    return leafStartAfter(node);
+  }
+
+  function leafStartAfter(node) {
+    for (let n = node; n && n !== pane; n = n.parentNode) {
+      if (n.nextSibling) return leafStartFrom(n.nextSibling);
+    }
+    return s.cpToU16.length - 1;
+  }
+
+  function pointOffset(node, offset) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const leaf = node.parentElement;
+      if (leaf.classList.contains("wb-t")) return +leaf.dataset.s + countCodePoints(node.data, offset);
+      return offset === 0 ? leafStartFrom(node) : leafStartAfter(node);
+    }
+    if (node.classList && node.classList.contains("wb-t")) return offset === 0 ? +node.dataset.s : +node.dataset.e;
+    const child = node.childNodes[offset];
+    return child ? leafStartFrom(child) : leafStartAfter(node);
+  }
+
+  // The live selection as code points of this document, or null when it does not touch it.
+  // Text selected outside the document (another cell, another document) marks it outside.
+  function selectionOffsets() {
+    const sel = document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const range = sel.getRangeAt(0);
+    if (!range.intersectsNode(pane)) return null;
+    const inner = document.createRange();
+    inner.selectNodeContents(pane);
+    const clamped = range.cloneRange();
+    let outside = false;
+    if (range.compareBoundaryPoints(Range.START_TO_START, inner) < 0) {
+      const before = document.createRange();
+      before.setStart(range.startContainer, range.startOffset);
+      before.setEnd(inner.startContainer, inner.startOffset);
+      outside ||= before.toString().trim() !== "";
+      clamped.setStart(inner.startContainer, inner.startOffset);
+    }
+    if (range.compareBoundaryPoints(Range.END_TO_END, inner) > 0) {
+      const after = document.createRange();
+      after.setStart(inner.endContainer, inner.endOffset);
+      after.setEnd(range.endContainer, range.endOffset);
+      outside ||= after.toString().trim() !== "";
+      clamped.setEnd(inner.endContainer, inner.endOffset);
+    }
+    const start = pointOffset(clamped.startContainer, clamped.startOffset);
+    const end = pointOffset(clamped.endContainer, clamped.endOffset);
+    return { start: Math.min(start, end), end: Math.max(start, end), outside };
+  }
+
+  // The pending selection is kept current at every change (so a code picked at once after
+  // selecting gets it all); the side panel follows at the next frame.
+  function onSelectionChange() {
+    const sel = document.getSelection();
+    const live = selectionOffsets();
+    if (live) s.pending = live;
+    else if (sel && !sel.isCollapsed) s.pending = null; // something else is selected now
+    else if (sel && sel.anchorNode && pane.contains(sel.anchorNode)) s.pending = null; // a click in the text
+    else return;
+    if (s.frame === null) {
+      s.frame = requestAnimationFrame(() => {
+        s.frame = null;
+        markPending();
+        renderSelection();
+      });
+    }
+  }
+
+  function markPending() {
+    if (!globalThis.CSS || !CSS.highlights) return;
+    const p = s.pending;
+    if (!p || p.outside || p.start === p.end || !s.leaves.length) {
+      if (CSS.highlights.get("wb-pending")?.viewId === viewId) CSS.highlights.delete("wb-pending");
+      return;
+    }
+    const range = document.createRange();
+    const [a, b] = [leafAt(p.start), leafAt(p.end - 1)];
+    const point = (leaf, pos) => {
+      const node = leaf.firstChild;
+      const u = s.cpToU16[pos] - s.cpToU16[+leaf.dataset.s];
+      return [node, Math.min(u, node.length)];
+    };
+    range.setStart(...point(a, p.start));
+    range.setEnd(...point(b, p.end));
+    const highlight = new Highlight(range);
+    highlight.viewId = viewId;
+    CSS.highlights.set("wb-pending", highlight);
+  }
+
+  // -- the side panel ------------------------------------------------------------------
+  function quote(start, end, length = 70) {
+    const t = s.text.slice(s.cpToU16[start], s.cpToU16[end]).replace(/\s+/g, " ").trim();
+    return t.length > length ? `${t.slice(0, length - 1)}…` : t;
+  }
+
+  function renderSelection() {
+    const p = s.pending;
+    let message = "No text selected: select a passage with the mouse, then pick a code.";
+    if (p && p.outside) message = "The selection goes beyond this document: select inside it.";
+    else if (p) message = `Selected ${p.end - p.start} characters: “${escapeText(quote(p.start, p.end))}”. Click a code, press 1–9 or Enter.`;
+    $(".wb-selection").innerHTML = `<div class="wb-selected${p && !p.outside ? " wb-has" : ""}">${message}</div>`;
+  }
+
+  function renderHere() {
+    const codes = codeById();
+    const me = model.get("coder");
+    const byId = new Map(model.get("codings").map((c) => [c.coding_id, c]));
+    s.here = s.here.filter((id) => byId.has(id));
+    if (s.focusCoding && !byId.has(s.focusCoding)) s.focusCoding = null;
+    $(".wb-here").innerHTML = s.here.length ? s.here.map((id) => {
+      const c = byId.get(id);
+      const code = codes.get(c.code_id) || { name: c.code, color: "#999" };
+      const remove = c.coder === me ? `<button class="wb-remove" data-coding="${id}" title="Remove (Delete)">Remove</button>` : "";
+      return html`<div class="wb-coding${id === s.focusCoding ? " wb-current" : ""}" data-coding="${id}">
+        <span class="wb-swatch" style="background:${code.color}"></span><b>${escapeText(code.name)}</b>
+        <span class="wb-meta">${escapeText(c.coder)}${c.origin === "manual" ? "" : ` · ${escapeText(c.origin)}`}</span>${remove}
+        <div class="wb-quote">“${escapeText(quote(c.start, c.end))}”</div></div>`;
+    }).join("") : `<div class="wb-empty">Click a highlight to see its codings.</div>`;
+  }
+
+  function renderMemos() {
+    const target = s.focusCoding ? ["coding", s.focusCoding] : ["document", model.get("doc_id")];
+    const name = s.focusCoding ? "the coding in focus" : `the document ${model.get("document_name")}`;
+    $(".wb-memo-target").textContent = `On ${name}:`;
+    const memos = model.get("memos").filter((m) => m.target_kind === target[0] && m.target_id === target[1]);
+    $(".wb-memos").innerHTML = memos.map((m) => html`<div class="wb-memo-item">
+      <span class="wb-meta">${escapeText(m.author)}, ${escapeText(m.created_at.slice(0, 16).replace("T", " "))}</span>
+      <div>${escapeText(m.text)}</div></div>`).join("");
+  }
+
+  function renderSuggestions() {
+    const codes = codeById();
+    const list = [...model.get("suggestions")].sort((a, b) => a.start - b.start);
+    if (s.focusSuggestion && !list.some((x) => x.suggestion_id === s.focusSuggestion)) s.focusSuggestion = null;
+    $(".wb-suggestions").innerHTML = list.length ? list.map((x) => {
+      const color = (codes.get(x.code_id) || {}).color || "#999";
+      return html`<div class="wb-suggestion${x.suggestion_id === s.focusSuggestion ? " wb-current" : ""}" data-suggestion="${x.suggestion_id}">
+        <span class="wb-swatch" style="background:${color}"></span><b>${escapeText(x.code)}</b>
+        <span class="wb-meta">${escapeText(x.rule)}</span>
+        <button class="wb-accept" data-suggestion="${x.suggestion_id}" title="Accept (a)">Accept</button>
+        <button class="wb-reject" data-suggestion="${x.suggestion_id}" title="Reject (r)">Reject</button>
+        <div class="wb-quote">“${escapeText(quote(x.start, x.end))}”</div></div>`;
+    }).join("") : `<div class="wb-empty">No pending suggestions in this document.</div>`;
+  }
+
+  function renderSide() {
+    renderSelection();
+    renderHere();
+    renderMemos();
+    renderSuggestions();
+    markFocus();
+  }
+
+  function renderBar() {
+    const docs = model.get("documents");
+    $(".wb-docs").innerHTML = docs.map((d) =>
+      `<option value="${escapeText(d.doc_id)}">${escapeText(d.name)} (${escapeText(d.kind)})</option>`).join("");
+    $(".wb-docs").value = model.get("doc_id");
+    const n = model.get("codings").length;
+    $(".wb-who").textContent = `coder: ${model.get("coder")}${model.get("blind") ? " · blind: your codings only" : ""} · ${n} coding${n === 1 ? "" : "s"}`;
+  }
+
+  function focusCoding(id) {
+    s.focusCoding = id;
+    if (id && !s.here.includes(id)) s.here = [id];
+    renderHere();
+    renderMemos();
+    markFocus();
+  }
+
+  function focusSuggestion(id) {
+    s.focusSuggestion = id;
+    const x = model.get("suggestions").find((y) => y.suggestion_id === id);
+    if (x) scrollTo(x.start);
+    renderSuggestions();
+    markFocus();
+  }
+
+  // -- events --------------------------------------------------------------------------
+  pane.addEventListener("click", (event) => {
+    if (!document.getSelection().isCollapsed) return;
+    const leaf = event.target.closest(".wb-t");
+    if (!leaf) return;
+    const ids = (leaf.dataset.c || "").split(" ").filter(Boolean);
+    const next = ids.length ? ids[(ids.indexOf(s.focusCoding) + 1) % ids.length] : null;
+    s.here = ids;
+    focusCoding(next);
+    if (!next && leaf.dataset.g) focusSuggestion(leaf.dataset.g.split(" ")[0]);
+  });
+
+  $(".wb-tree").addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+  $(".wb-tree").addEventListener("click", (event) => {
+    const row = event.target.closest(".wb-code");
+    if (row) applyCode(row.dataset.code);
+  });
+  $(".wb-here").addEventListener("click", (event) => {
+    const button = event.target.closest(".wb-remove");
+    if (button) send("uncode", { coding_id: button.dataset.coding });
+    else if (event.target.closest(".wb-coding")) focusCoding(event.target.closest(".wb-coding").dataset.coding);
+  });
+  $(".wb-suggestions").addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (button) send(button.classList.contains("wb-accept") ? "accept" : "reject", { suggestion_id: button.dataset.suggestion });
+    else if (event.target.closest(".wb-suggestion")) focusSuggestion(event.target.closest(".wb-suggestion").dataset.suggestion);
+  });
+  $(".wb-memo-save").addEventListener("click", saveMemo);
+  $(".wb-prev").addEventListener("click", () => send("previous", {}, "Opening…"));
+  $(".wb-next").addEventListener("click", () => send("next", {}, "Opening…"));
+  // After a choice in a drop-down, keys go to the widget again (n, p, 1-9 ...), not to the
+  // drop-down's type-ahead.
+  $(".wb-docs").addEventListener("change", (event) => {
+    send("open", { doc_id: event.target.value }, "Opening…");
+    el.focus({ preventScroll: true });
+  });
+  $(".wb-refresh").addEventListener("click", () => send("refresh", {}, "Reading the project…"));
+  $(".wb-help-button").addEventListener("click", () => { $(".wb-help").hidden = !$(".wb-help").hidden; });
+  $(".wb-show").addEventListener("change", (event) => {
+    s.show = event.target.value;
+    renderText();
+    el.focus({ preventScroll: true });
+  });
+  filterBox.addEventListener("input", () => { s.query = filterBox.value; s.cursor = 0; renderTree(); });
+
+  function saveMemo() {
+    s.memoSeq = send("memo", { text: memoBox.value, coding_id: s.focusCoding });
+  }
+
+  function moveCursor(step) {
+    const n = s.choices.length;
+    if (!n) return;
+    s.cursor = (s.cursor + step + n) % n;
+    renderTree();
+    el.querySelector(".wb-cursor")?.scrollIntoView({ block: "nearest" });
+  }
+
+  function onTypingKey(event) {
+    if (event.target === filterBox) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") moveCursor(event.key === "ArrowDown" ? 1 : -1);
+      else if (event.key === "Enter" && s.choices.length) applyCode(s.choices[s.cursor].code_id);
+      else if (event.key === "Escape") { filterBox.value = ""; s.query = ""; renderTree(); el.focus({ preventScroll: true }); }
+      else return;
+      event.preventDefault();
+    } else if (event.target === memoBox && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      saveMemo();
+    } else if (event.key === "Escape") {
+      el.focus({ preventScroll: true });
+    }
+  }
+
+  const KEYS = {
+    "/": () => filterBox.focus(),
+    "?": () => { $(".wb-help").hidden = !$(".wb-help").hidden; },
+    n: () => send("next", {}, "Opening…"),
+    p: () => send("previous", {}, "Opening…"),
+    m: () => memoBox.focus(),
+    Enter: () => s.choices.length && applyCode(s.choices[s.cursor].code_id),
+    Delete: () => s.focusCoding && send("uncode", { coding_id: s.focusCoding }),
+    Backspace: () => s.focusCoding && send("uncode", { coding_id: s.focusCoding }),
+    a: () => s.focusSuggestion && send("accept", { suggestion_id: s.focusSuggestion }),
+    r: () => s.focusSuggestion && send("reject", { suggestion_id: s.focusSuggestion }),
+    Escape: () => {
+      clearSelection();
+      s.here = [];
+      focusCoding(null);
+      focusSuggestion(null);
+    },
+  };
+
+  function clearSelection() {
+    const sel = document.getSelection();
+    if (sel.anchorNode && pane.contains(sel.anchorNode)) sel.removeAllRanges();
+    s.pending = null;
+    markPending();
+    renderSelection();
+  }
+
+  // Keys typed in the widget are the widget's: JupyterLab's notebook shortcuts (1-6, a, m, x,
+  // Enter, Ctrl+Enter ...) would otherwise act on the cell. Chords the widget does not use
+  // (Shift+Enter, Ctrl+S) still reach JupyterLab.
+  el.addEventListener("keydown", (event) => {
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) {
+      event.stopPropagation();
+      return onTypingKey(event);
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || (event.shiftKey && event.key === "Enter")) return;
+    if (event.key.length === 1 || KEYS[event.key]) event.stopPropagation();
+    const digit = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
+    if (digit >= 0 && digit < s.choices.length) applyCode(s.choices[digit].code_id);
+    else if (KEYS[event.key]) KEYS[event.key]();
+    else return;
+    event.preventDefault();
+  });
+
+  document.addEventListener("selectionchange", onSelectionChange);
+  pane.addEventListener("mouseup", onSelectionChange);
+  pane.addEventListener("keyup", onSelectionChange);
+
+  // -- model changes, coalesced into one render per batch ---------------------------------
+  const dirty = new Set();
+  function schedule(part) {
+    if (!dirty.size) queueMicrotask(flush);
+    dirty.add(part);
+  }
+  function flush() {
+    const parts = new Set(dirty);
+    dirty.clear();
+    if (parts.has("codes")) { renderTree(); renderShowFilter(); }
+    if (parts.has("text") || parts.has("codes")) renderText();
+    else if (parts.has("marks")) renderMarks();
+    renderBar();
+    renderSide();
+    if (parts.has("status")) onStatus();
+  }
+  const watch = { documents: "bar", doc_id: "bar", coder: "bar", blind: "bar", codes: "codes",
+    text: "text", turns: "text", codings: "marks", suggestions: "marks", memos: "side", status: "status" };
+  for (const [name, part] of Object.entries(watch)) model.on(`change:${name}`, () => schedule(part));
+
+  renderTree();
+  renderShowFilter();
+  renderText();
+  renderBar();
+  renderSide();
+  onStatus();
+
+  return () => {
+    document.removeEventListener("selectionchange", onSelectionChange);
+    cancelAnimationFrame(s.frame);
+    clearTimeout(s.timer);
+    if (CSS.highlights?.get("wb-pending")?.viewId === viewId) CSS.highlights.delete("wb-pending");
+  };
+}
+
+export default { render };
