@@ -204,8 +204,9 @@ def _prepared_files(jobs: list[tuple], workers: int | None) -> Iterator[list[_Pr
 
     Reading and segmenting is CPU-bound Python and spaCy, so on a multi-core machine worker
     processes (forked, so they share the loaded pipeline) multiply throughput; the main
-    process only writes to the database. Results arrive in file order, so an import is
-    deterministic whatever the number of workers.
+    process only stages documents. The first 2% of the files are prepared before the workers
+    fork, so that they inherit a warm tokenizer cache instead of each warming its own. Results
+    arrive in file order, so an import is deterministic whatever the number of workers.
     """
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= _MIN_FILES_FOR_WORKERS else 1
@@ -213,8 +214,10 @@ def _prepared_files(jobs: list[tuple], workers: int | None) -> Iterator[list[_Pr
             or sys.platform != "linux":
         yield from map(_prepare_file, jobs)
         return
+    warm = max(1, len(jobs) // 50)
+    yield from map(_prepare_file, jobs[:warm])
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_prepare_file, jobs, chunksize=1)
+        yield from pool.imap(_prepare_file, jobs[warm:], chunksize=1)
 
 
 def import_files(
