@@ -182,7 +182,10 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
         _code_id(conn, frame["code"][first])  # raises the precise error for that code
     stamp = now()
     frame["created_at"] = frame.get("created_at", stamp)
-    frame["coding_id"] = new_ids("coding", len(frame))
+    # Stored in document order with ids in that order, so the indexes grow at their ends.
+    order = frame.sort_values(["doc_id", "start"], kind="stable").index
+    frame.loc[order, "coding_id"] = new_ids("coding", len(frame))
+    frame = frame.loc[order]
     columns = ["coding_id", "doc_id", "start", "end", "code_id", "coder", "origin",
                "created_at"]
     records = list(frame[columns].astype(object).itertuples(index=False, name=None))
@@ -194,7 +197,7 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
         "'end', ?, 'code_id', ?, 'coder', ?, 'origin', ?))",
         [(stamp, r[5], r[0], r[1], int(r[2]), int(r[3]), r[4], r[5], r[6]) for r in records],
     )
-    return frame["coding_id"].tolist()
+    return frame.sort_index()["coding_id"].tolist()
 
 
 def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None,

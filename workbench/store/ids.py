@@ -17,12 +17,16 @@ _CROCKFORD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
 
 
 def new_ids(prefix: str, n: int) -> list[str]:
-    """``n`` new ids with a readable prefix, e.g. ``coding-01JD5X4M8Q3V6W2R9T0B7N1K4C``."""
+    """``n`` new ids with a readable prefix, e.g. ``coding-01JD5X4M8Q3V6W2R9T0B7N1K4C``.
+
+    Within one call the random part counts up from a random start (as monotonic ULIDs do), so
+    a batch's ids are in order: stored in one go, they extend the index instead of scattering.
+    """
     stamp = (time.time_ns() // 1_000_000).to_bytes(6, "big")
-    noise = os.urandom(10 * n)
+    first = int.from_bytes(os.urandom(10), "big") % (2**80 - n)
     return [
-        f"{prefix}-"
-        + base64.b32encode(stamp + noise[10 * i:10 * i + 10]).decode()[:26].translate(_CROCKFORD)
+        f"{prefix}-" + base64.b32encode(stamp + (first + i).to_bytes(10, "big")).decode()[:26]
+        .translate(_CROCKFORD)
         for i in range(n)
     ]
 
