@@ -52,6 +52,20 @@ def _info(args: argparse.Namespace) -> None:
             if "role" in cases:
                 print(cases.groupby("role", dropna=False).size().rename("cases").to_string())
             _print_coding_summary(project)
+            _print_logs_summary(project)
+
+
+def _print_logs_summary(project: Project) -> None:
+    if not (project.path / "logs.duckdb").exists():
+        return
+    loads = project.log_loads()
+    print(f"\ndeployment logs: {int(loads['rows_loaded'].sum()):,} events loaded, "
+          f"{int(loads['rows_rejected'].sum()):,} rejected (see project.log_rejects())")
+    overview = project.metrics("overview", bucket="week", by=["unit"])
+    columns = ["alerts", "median_minutes", "dismissal_rate", "stale_share"]
+    print(overview.groupby("unit")[columns].agg(
+        {"alerts": "sum", "median_minutes": "median", "dismissal_rate": "mean",
+         "stale_share": "mean"}).round(3).to_string())
 
 
 def _print_coding_summary(project: Project) -> None:
