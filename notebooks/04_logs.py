@@ -33,9 +33,10 @@ TIMELINE = Path(CORPUS) / "timeline.yaml"
 
 # %% [markdown]
 # ## What was loaded
-# Every load is recorded; rows that failed validation are kept with their reason, never
-# dropped. In this export the rejects are answers logged before their alert on the night the
-# clocks change: local times without an offset are ambiguous for that hour.
+# Every load is recorded; rows that failed validation are kept with their reason and row
+# number, never dropped. The example export loads cleanly; a real one rarely does (a common
+# case: answers that seem to precede their alert in the hour the clocks go back, when local
+# times without an offset are ambiguous).
 
 # %%
 project.log_loads()[["load_id", "loaded_at", "actor", "rows_loaded", "rows_rejected"]]
