@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +44,6 @@ class ImportReport:
     unmatched_attributes: tuple[str, ...] = ()
     n_segments: int = 0
     n_words: int = 0
-    messages: tuple[str, ...] = field(default=())
 
     def __str__(self) -> str:
         lines = [f"imported {len(self.imported)} document(s), {self.n_words:,} words, "
