@@ -1,8 +1,8 @@
 """One exception family for workbench, with numbered, actionable messages.
 
-Every error a researcher can meet carries a stable code (``WB-IMPORT-003``) so that it can be
-looked up in the README's error table, and a message that names the file, line, field or id
-at fault and says what to do next.
+Every error a researcher can meet carries a stable code (``WB-IMPORT-003``: domain and number,
+listed by domain in the README's "Errors" section) and a message that names the file, line,
+field or id at fault and says what to do next.
 """
 
 from __future__ import annotations
