@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from workbench.corpus.cases import AttributeRow, infer_type, matches, read_attributes
 from workbench.corpus.readers import READERS, SourceDocument, read_file
-from workbench.corpus.segment import segment, sentence_pipeline
+from workbench.corpus.segment import segment_rows, sentence_pipeline
 from workbench.corpus.transcript import Turn, parse_turns
 from workbench.errors import ImportError_, WorkbenchError
 from workbench.store import append_audit, atomic
@@ -173,10 +173,8 @@ def _prepare_file(job: tuple) -> list[_Prepared]:
             date = source.attributes.get("date")
             date = None if date is None else str(date)
             doc_kind, turns = _kind_and_turns(source, kind, date)
-            rows = [
-                (doc_id, s.unit, s.ordinal, s.start, s.end, s.speaker, s.t_start, s.t_end)
-                for s in segment(source.text, turns, sentence_pipeline(language, model))
-            ]
+            rows = [(doc_id, *row) for row in
+                    segment_rows(source.text, turns, sentence_pipeline(language, model))]
             if doc_id not in written:  # the same text twice in a batch is stored once
                 db.execute("BEGIN")
                 db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
