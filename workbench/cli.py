@@ -16,7 +16,7 @@ from workbench import Project, __version__
 from workbench.codebook import diff, export_qdc, import_qdc, load_codebook
 from workbench.codebook.io import dump_yaml
 from workbench.coding import export_table
-from workbench.corpus import KINDS
+from workbench.corpus import KINDS, UNITS
 from workbench.errors import WorkbenchError
 from workbench.example import build_example
 from workbench.interop import cli as interop_cli
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="comma-separated coder names ('suggestions' = the rule-based "
                        "suggester)")
     agree.add_argument("--unit", choices=["segment", "character"], default="segment")
-    agree.add_argument("--segment", choices=["sentence", "paragraph", "turn"],
+    agree.add_argument("--segment", choices=UNITS,
                        default="sentence", help="which segments are the units")
     agree.add_argument("--out", type=Path, help="also write the table (.csv or .parquet)")
     agree.set_defaults(run=_agreement)

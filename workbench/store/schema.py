@@ -127,11 +127,17 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
 
-def _v1_initial(conn: sqlite3.Connection) -> None:
-    """Documents, segments, cases and attributes, codebook, codings, memos, audit."""
-    for statement in _V1.split(";\n"):
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated statements inside the caller's transaction (``executescript``
+    would commit it)."""
+    for statement in script.split(";\n"):
         if statement.strip():
             conn.execute(statement)
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    """Documents, segments, cases and attributes, codebook, codings, memos, audit."""
+    _run_script(conn, _V1)
     conn.execute("INSERT INTO meta VALUES ('created_by', ?)", (__version__,))
     conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now(),))
 
@@ -161,9 +167,7 @@ CREATE INDEX memos_target ON memos (target_kind, target_id);
 
 def _v2_coding(conn: sqlite3.Connection) -> None:
     """Suggestions and their decisions; indexes for retrieval by position and coder."""
-    for statement in _V2.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+    _run_script(conn, _V2)
 
 
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
