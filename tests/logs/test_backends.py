@@ -27,7 +27,7 @@ def spark_events(riverside, spark, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "events.parquet"
     conn = duckdb.connect(str(riverside.path / "logs.duckdb"), read_only=True)
     try:
-        conn.execute(f"COPY (SELECT * EXCLUDE (load_id) FROM events) TO '{path}' "
+        conn.execute(f"COPY (SELECT * EXCLUDE (load_id, file_id, row) FROM events) TO '{path}' "
                      "(FORMAT parquet)")
     finally:
         conn.close()

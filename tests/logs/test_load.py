@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -33,7 +35,8 @@ def _rows(prefix: str = "") -> list[dict]:
 def _events(project) -> pd.DataFrame:
     conn = duckdb.connect(str(project.path / "logs.duckdb"), read_only=True)
     try:
-        return conn.execute("SELECT * EXCLUDE (load_id) FROM events ORDER BY event_id").df()
+        return conn.execute("SELECT * EXCLUDE (load_id, file_id, row) FROM events "
+                            "ORDER BY event_id").df()
     finally:
         conn.close()
 
@@ -166,6 +169,38 @@ def test_an_answer_before_its_alert_is_out_of_order(tmp_path, project):
     rows[2]["ts"] = "2025-03-31 06:30:00"  # acknowledged ten minutes before it fired
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
     _one_reject(report, project, "out_of_order", 3, "answers alert 'A1', which fired later")
+
+
+def test_an_answer_before_an_alert_of_an_earlier_load_is_out_of_order(tmp_path, project):
+    load(project, write_csv(tmp_path / "march.csv", _rows()), CANONICAL)
+    late = {**_rows()[2], "event_id": "n9", "ts": "2025-03-31 06:00:00"}  # answers A1, early
+    report = load(project, write_csv(tmp_path / "april.csv", [late]), CANONICAL)
+    _one_reject(report, project, "out_of_order", 1, "which fired later, at 2025-03-31 06:40:00")
+
+
+def test_a_repeat_of_a_rejected_row_is_kept(tmp_path, project):
+    rows = _rows()
+    rows[0]["score"] = "high"  # row 1 fails a row check, so row 4's reuse of its id is no repeat
+    rows[3]["event_id"] = "1"
+    report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
+    _one_reject(report, project, "unknown_value", 1, "'high' is not a number")
+    assert list(_events(project)["event_type"]) == ["deterioration", "alert_delivered",
+                                                     "alert_acknowledged"]
+
+
+def test_every_event_keeps_its_file_and_row(tmp_path, project):
+    load(project, write_csv(tmp_path / "march.csv", _rows()), CANONICAL)
+    load(project, write_csv(tmp_path / "april.csv", _rows("n")), CANONICAL)
+    conn = duckdb.connect(str(project.path / "logs.duckdb"), read_only=True)
+    try:
+        found = conn.execute("SELECT e.event_id, f.file, e.row FROM events e JOIN source_files f "
+                             "USING (load_id, file_id) ORDER BY e.load_id, e.row").fetchall()
+    finally:
+        conn.close()
+    # _rows() writes four events, one a line, below the header (row 1 is line 2).
+    assert [(e, Path(f).name, r) for e, f, r in found] == [
+        *[(str(i), "march.csv", i) for i in range(1, 5)],
+        *[(f"n{i}", "april.csv", i) for i in range(1, 5)]]
 
 
 def test_alert_ids_are_derived_when_the_site_has_none(tmp_path, project):

@@ -23,6 +23,9 @@ KINDS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
 #: Prefix of the columns that carry a source value as read, to explain a reject in its words.
 RAW = "raw:"
 #: Canonical columns that a value can fail to map into.
+#: DuckDB's number types, which need no check on the way to a score or threshold.
+NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+           "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"}
 CHECKED = ("ts", "event_type", "unit", "actor_role", "action", "outcome", "inputs_stale",
            "score", "threshold")
 
@@ -135,7 +138,7 @@ def staging_select(source: Source, first_file: int, mapping: Mapping, types: dic
             continue
         rows.append(f"{_canonical(name, _ident(column), kind_of_source, mapping)} AS {name}")
         rows.append(f"{_ident(column)} AS {_ident(RAW + name)}")
-    problem, why = problems_sql(mapping)
+    problem, why = problems_sql(mapping, types)
     canonical = ", ".join(
         "CASE WHEN event_type = 'alert_fired' THEN coalesce(alert_id, event_id) ELSE alert_id "
         "END AS alert_id" if name == "alert_id" else name for name in COLUMNS)
@@ -156,10 +159,20 @@ def _canonical(name: str, column: str, kind: str, mapping: Mapping) -> str:
     if name == "event_type":
         return f"CASE WHEN {text} IN ({', '.join(map(quote, EVENT_TYPES))}) THEN {text} END"
     if name in ("score", "threshold"):
-        return f"TRY_CAST({text} AS DOUBLE)"
+        return f"CAST({column} AS DOUBLE)" if _numeric(kind) else f"TRY_CAST({text} AS DOUBLE)"
     if name == "inputs_stale":
-        return f"TRY_CAST({text} AS BOOLEAN)"
+        return column if kind == "BOOLEAN" else f"TRY_CAST({text} AS BOOLEAN)"
     return text
+
+
+def _numeric(kind: str) -> bool:
+    return kind in NUMERIC or kind.startswith("DECIMAL")
+
+
+def _typed(name: str, kind: str) -> bool:
+    """True if the source's type already guarantees the canonical one (no value can fail)."""
+    return (name in ("score", "threshold") and _numeric(kind)) or (
+        name == "inputs_stale" and kind == "BOOLEAN")
 
 
 def _timestamp(column: str, kind: str, mapping: Mapping) -> str:
@@ -180,22 +193,29 @@ def _local(column: str, kind: str, mapping: Mapping) -> str:
             if mapping.timestamp_format else f"TRY_CAST({text} AS TIMESTAMP)")
 
 
-def problems_sql(mapping: Mapping) -> tuple[str, str]:
-    """SQL expressions for a row's first problem (a code) and its reason (a sentence)."""
+def problems_sql(mapping: Mapping, types: dict[str, str]) -> tuple[str, str]:
+    """SQL expressions for a row's first problem (a code) and its reason (a sentence), for a
+    source whose columns have ``types``.
+
+    A timestamp is bad when the wall-clock time cannot be read (the UTC time exists exactly
+    when it does, and is dearer to compute); a column whose type already guarantees the value
+    (a number, a boolean) is not checked.
+    """
     checks: list[tuple[str, str, str]] = []
     for name in REQUIRED:
         column = mapping.columns[name]
-        value = f"CAST({_ident(RAW + name)} AS VARCHAR)"
-        checks.append((f"{value} IS NULL OR TRIM({value}) = ''", "missing_value",
+        checks.append((f"NOT {_present(name, types[column])}", "missing_value",
                        quote(f"{column} is empty; {name} is required. Fill it in or remove "
                               "the row.")))
     expected = mapping.timestamp_format or "ISO 8601, e.g. 2025-03-31 06:40:00"
-    checks.append(("ts IS NULL", "bad_timestamp", _said(
+    checks.append(("local_ts IS NULL", "bad_timestamp", _said(
         mapping.columns["ts"], _raw("ts"), f" is not a timestamp (expected {expected}).")))
     for name in CHECKED[1:]:
         if name not in mapping.columns:
             continue
         column = mapping.columns[name]
+        if _typed(name, types[column]):
+            continue
         problem = "unknown_event_type" if name == "event_type" else "unknown_value"
         if name in mapping.values:
             known = ", ".join(list(mapping.values[name])[:12])
@@ -208,12 +228,19 @@ def problems_sql(mapping: Mapping) -> tuple[str, str]:
             tail = " is not a number."
         else:
             continue
-        raw = _raw(name)
-        checks.append((f"{raw} IS NOT NULL AND TRIM({raw}) <> '' AND {name} IS NULL",
-                       problem, _said(column, raw, tail)))
+        checks.append((f"{_present(name, types[column])} AND {name} IS NULL", problem,
+                       _said(column, _raw(name), tail)))
     problem = "CASE " + " ".join(f"WHEN {c} THEN {quote(p)}" for c, p, _ in checks) + " END"
     reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, _, r in checks) + " END"
     return problem, reason
+
+
+def _present(name: str, kind: str) -> str:
+    """SQL true when the source gave a value for ``name`` (text that is not blank)."""
+    if kind in NUMERIC or kind.startswith(("TIMESTAMP", "DATE", "BOOLEAN")):
+        return f"({_ident(RAW + name)} IS NOT NULL)"
+    text = _ident(RAW + name) if kind == "VARCHAR" else _raw(name)
+    return f"(NULLIF(TRIM({text}), '') IS NOT NULL)"
 
 
 def record_sql(mapping: Mapping, *, raw: bool) -> str:

@@ -36,8 +36,20 @@ def _v1_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def _v2_provenance(conn: duckdb.DuckDBPyConnection) -> None:
+    """Each event's file and row (events loaded before this migration have none)."""
+    conn.execute("ALTER TABLE events ADD COLUMN file_id INTEGER")
+    conn.execute("ALTER TABLE events ADD COLUMN row BIGINT")
+    conn.execute("""
+        CREATE TABLE source_files (
+            load_id INTEGER NOT NULL, file_id INTEGER NOT NULL, file VARCHAR NOT NULL,
+            PRIMARY KEY (load_id, file_id))
+    """)
+
+
 #: Numbered migrations, each applied once in its own transaction with its row in `migrations`.
-MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_v1_tables,)
+MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_v1_tables,
+                                                                      _v2_provenance)
 
 
 def connect(folder: Path, *, memory_limit: str = MEMORY_LIMIT,

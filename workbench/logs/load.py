@@ -16,9 +16,11 @@ site wrote it). The checks, in the order a row is tested:
     an answer to an alert (delivered, opened, acknowledged, overdue) timestamped before the
     alert fired: a clock or export error that would make a negative time to acknowledge.
 
-A load is one DuckDB transaction: the files are staged, checked, and only then added to (or,
-with ``replace=True``, swapped in for) the events, so a failure half-way, a file that cannot be
-read, or an interrupted process leaves the previous logs exactly as they were.
+A load is one DuckDB transaction: the rows are checked, then written to ``events`` (each with its
+file, listed in ``source_files``, and row) or ``rejects``; with ``replace=True`` the earlier
+events and rejects are deleted first. Until the commit nobody sees any of it, so a failure
+half-way, a file that cannot be read, or an interrupted process leaves the previous logs exactly
+as they were.
 """
 
 from __future__ import annotations
@@ -130,30 +132,34 @@ def _refuse_reload(conn: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> 
 def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: bool
           ) -> LoadReport:
     load_id = conn.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
-    _stage(conn, sources, types, mapping)
     if replace:
         conn.execute("DELETE FROM events")
         conn.execute("DELETE FROM rejects")
-    earlier = conn.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0]
-    _check_duplicates(conn, mapping, earlier=earlier)
-    if "alert_id" not in mapping.columns:
-        _derive_alert_ids(conn)
-    _check_order(conn, mapping, earlier=earlier)
+    _stage(conn, sources, types, mapping, load_id)
+    _hold(conn)
+    _check_duplicates(conn, mapping, load_id)
+    _check_order(conn, mapping)
     columns = ", ".join(COLUMNS)
-    conn.execute(f"INSERT INTO events SELECT {columns}, {load_id} FROM _staging "
-                 "WHERE problem IS NULL")
-    conn.execute(f"INSERT INTO rejects SELECT {load_id}, name, row, problem, why, "
-                 f"coalesce(record, {_sources.record_sql(mapping, raw=False)}) FROM _staging "
-                 "JOIN _files USING (file_id) WHERE problem IS NOT NULL ORDER BY seq")
-    counts = dict(conn.execute("SELECT coalesce(problem, ''), count(*) FROM _staging "
-                               "GROUP BY ALL ORDER BY 2 DESC").fetchall())
+    insert = (f"INSERT INTO events ({columns}, load_id, file_id, row) SELECT {columns}, "
+              f"{load_id}, file_id, row FROM")
+    try:
+        loaded = conn.execute(f"{insert} _staged WHERE problem IS NULL AND NOT ({_HELD})"
+                              ).fetchone()[0]
+    except duckdb.Error as err:
+        raise _unreadable(err) from err
+    loaded += conn.execute(f"{insert} _held WHERE problem IS NULL ORDER BY seq").fetchone()[0]
+    rejected_rows = ("FROM _held JOIN source_files USING (file_id) WHERE problem IS NOT NULL "
+                     f"AND load_id = {load_id} ORDER BY seq")
+    conn.execute(f"INSERT INTO rejects SELECT {load_id}, file, row, problem, why, coalesce("
+                 f"record, {_sources.record_sql(mapping, raw=False)}) {rejected_rows}")
+    counts = dict(conn.execute("SELECT problem, count(*) FROM _held WHERE problem IS NOT NULL "
+                               "GROUP BY ALL ORDER BY 2 DESC, 1").fetchall())
     messages = tuple(f"{Path(file).name} row {row}: {reason}" for file, row, reason in
-                     conn.execute("SELECT name, row, why FROM _staging JOIN _files USING "
-                                  "(file_id) WHERE problem IS NOT NULL ORDER BY seq LIMIT "
-                                  f"{SHOWN}").fetchall())
-    conn.execute("DROP TABLE _staging")
-    conn.execute("DROP TABLE _files")
-    loaded = counts.pop("", 0)
+                     conn.execute(f"SELECT file, row, why {rejected_rows} LIMIT {SHOWN}"
+                                  ).fetchall())
+    for name in ("_held", "_repeated_ids", "_early_alerts"):
+        conn.execute(f"DROP TABLE {name}")
+    conn.execute("DROP VIEW _staged")
     rejected = sum(counts.values())
     files = [{"file": str(s.path), "sha256": digests[s.label]} for s in sources]
     conn.execute("INSERT INTO loads VALUES (?, current_timestamp, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,98 +169,134 @@ def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: 
                       rejected, counts, messages)
 
 
-def _stage(conn, sources, types, mapping: Mapping) -> None:
-    # Rows carry a file number, not the file's name: ten million copies of a path are not free.
-    conn.execute("CREATE TEMP TABLE _files (file_id INTEGER, name VARCHAR)")
+#: The staged rows a check may reject: those whose event id's hash repeats, and every row of
+#: an alert whose hash shows an answer before the alert (see :func:`_hold`).
+_HELD = ("hash(event_id) IN (SELECT h FROM _repeated_ids) OR (alert_id IS NOT NULL AND "
+         "hash(alert_id) IN (SELECT h FROM _early_alerts))")
+
+
+def _unreadable(err: duckdb.Error) -> LogsError:
+    return LogsError(11, f"the log files cannot be read: {str(err).splitlines()[0]} Fix the "
+                     "file named there or export it again.")
+
+
+def _stage(conn, sources, types, mapping: Mapping, load_id: int) -> None:
+    """Number the files (``source_files``) and define ``_staged``: every row of every file
+    in canonical columns with its first row-level problem, read afresh by each query.
+
+    Nothing is materialised: a hundred million staged rows would spill to disk uncompressed
+    and be read back by every check. Rows are read instead from the (compressed) files a few
+    times: twice for the hashes that find candidates for the checks that need the whole load,
+    once for the rows a check may reject (``_hold``), once into ``events``.
+    """
     selects, first = [], 1
     for source, kinds in zip(sources, types, strict=True):
         files = source.files()
-        conn.executemany("INSERT INTO _files VALUES (?, ?)",
-                         [[first + i, str(f)] for i, f in enumerate(files)])
+        conn.executemany("INSERT INTO source_files VALUES (?, ?, ?)",
+                         [[load_id, first + i, str(f)] for i, f in enumerate(files)])
         selects.append(_sources.staging_select(source, first, mapping, kinds))
         first += len(files)
     union = " UNION ALL BY NAME ".join(selects)
+    if "alert_id" not in mapping.columns:
+        union = _derived_alert_ids(union)
+    conn.execute(f"CREATE TEMP VIEW _staged AS {union}")
+
+
+def _derived_alert_ids(staged: str) -> str:
+    """Staged rows where each answer to an alert carries the id of the alert that fired last
+    before it for the same patient (for sites whose log has no alert id)."""
+    return f"""
+        SELECT * REPLACE (CASE WHEN event_type IN ({_RESPONSES}) THEN
+            last_value(CASE WHEN problem IS NULL AND event_type = 'alert_fired' THEN event_id
+                       END IGNORE NULLS) OVER (PARTITION BY entity_id ORDER BY ts, seq
+                                               ROWS UNBOUNDED PRECEDING)
+            ELSE alert_id END AS alert_id)
+        FROM ({staged})
+    """
+
+
+def _hold(conn) -> None:
+    """Set aside the rows a whole-load check may reject, and those failing a row check.
+
+    Grouping ten million 64-bit hashes is far cheaper than grouping the ids themselves: the
+    event ids whose hash repeats (in this load or against earlier loads; counting rows that
+    fail a row check too, which costs less than checking them) and the alerts whose hash shows
+    an answer before the alert fired are found first; their rows, few, are then checked exactly
+    in ``_held``. An alert with a possibly repeated row is held whole, since rejecting a repeat
+    can change when it fired.
+    """
     try:
-        conn.execute(f"CREATE TEMP TABLE _staging AS {union}")
-    except duckdb.Error as err:
-        raise LogsError(11, f"the log files cannot be read: {str(err).splitlines()[0]} Fix "
-                        "the file named there or export it again.") from err
-
-
-def _check_duplicates(conn, mapping: Mapping, *, earlier: bool) -> None:
-    # Grouping ten million 64-bit hashes is far cheaper than grouping the ids themselves; the
-    # few ids whose hash repeats are then compared exactly.
-    column = mapping.columns["event_id"]
-    conn.execute("""
-        CREATE TEMP TABLE _repeated AS
-        SELECT r.*, f.name AS first_file FROM (
-            SELECT event_id, min(seq) AS first_seq, arg_min(file_id, seq) AS file_id,
-                   arg_min(row, seq) AS first_row
-            FROM _staging
-            WHERE problem IS NULL AND hash(event_id) IN (
-                SELECT hash(event_id) FROM _staging WHERE problem IS NULL
-                GROUP BY ALL HAVING count(*) > 1)
-            GROUP BY event_id HAVING count(*) > 1) r JOIN _files f USING (file_id)
-    """)
-    conn.execute(f"""
-        UPDATE _staging s SET problem = 'duplicate_event_id',
-            why = '{column} ''' || s.event_id || ''' repeats '
-                     || regexp_extract(d.first_file, '[^/\\\\]+$') || ' row '
-                     || d.first_row || '; the first one was loaded.'
-        FROM _repeated d
-        WHERE s.event_id = d.event_id AND s.seq > d.first_seq AND s.problem IS NULL
-    """)
-    conn.execute("DROP TABLE _repeated")
-    if earlier:
-        conn.execute(f"""
-            UPDATE _staging s SET problem = 'duplicate_event_id',
-                why = '{column} ''' || s.event_id || ''' was already loaded (load '
-                         || e.load_id || ').'
-            FROM events e WHERE s.event_id = e.event_id AND s.problem IS NULL
+        conn.execute("""
+            CREATE TEMP TABLE _repeated_ids AS
+            SELECT hash(event_id) AS h
+            FROM (SELECT event_id FROM _staged WHERE event_id IS NOT NULL
+                  UNION ALL SELECT event_id FROM events)
+            GROUP BY ALL HAVING count(*) > 1
         """)
-
-
-def _derive_alert_ids(conn) -> None:
-    conn.execute(f"""
-        UPDATE _staging s SET alert_id = d.alert_id
-        FROM (SELECT seq, last_value(CASE WHEN event_type = 'alert_fired' THEN event_id END
-                                     IGNORE NULLS) OVER (PARTITION BY entity_id
-                                     ORDER BY ts, seq ROWS UNBOUNDED PRECEDING) AS alert_id
-              FROM _staging
-              WHERE problem IS NULL AND event_type IN ('alert_fired', {_RESPONSES})) d
-        WHERE s.seq = d.seq AND s.event_type IN ({_RESPONSES})
-    """)
-
-
-def _check_order(conn, mapping: Mapping, *, earlier: bool) -> None:
-    # As for duplicates: find the alerts answered before they fired by their ids' hashes,
-    # then compare times exactly for those alerts only.
-    relevant = f"problem IS NULL AND event_type IN ('alert_fired', {_RESPONSES})"
-    fired = ("SELECT alert_id, event_type, ts, local_ts FROM _staging WHERE " + relevant
-             + (" UNION ALL SELECT alert_id, event_type, ts, local_ts FROM events "
-                "WHERE event_type = 'alert_fired'" if earlier else ""))
-    conn.execute(f"""
-        CREATE TEMP TABLE _early AS
-        SELECT alert_id, min(ts) FILTER (WHERE event_type = 'alert_fired') AS fired_utc,
-               min(local_ts) FILTER (WHERE event_type = 'alert_fired') AS fired
-        FROM ({fired})
-        WHERE hash(alert_id) IN (
-            SELECT hash(alert_id) FROM ({fired}) GROUP BY ALL
+        conn.execute(f"""
+            CREATE TEMP TABLE _early_alerts AS
+            SELECT hash(alert_id) AS h
+            FROM (SELECT alert_id, event_type, ts FROM _staged
+                  WHERE problem IS NULL AND event_type IN ('alert_fired', {_RESPONSES})
+                    AND hash(event_id) NOT IN (SELECT h FROM _repeated_ids)
+                  UNION ALL SELECT alert_id, event_type, ts FROM events
+                  WHERE event_type = 'alert_fired')
+            GROUP BY ALL
             HAVING min(ts) FILTER (WHERE event_type <> 'alert_fired')
-                   < min(ts) FILTER (WHERE event_type = 'alert_fired'))
-        GROUP BY alert_id
+                   < min(ts) FILTER (WHERE event_type = 'alert_fired')
+            UNION
+            SELECT DISTINCT hash(alert_id) FROM _staged
+            WHERE alert_id IS NOT NULL AND hash(event_id) IN (SELECT h FROM _repeated_ids)
+        """)
+        conn.execute(f"CREATE TEMP TABLE _held AS SELECT * FROM _staged "
+                     f"WHERE problem IS NOT NULL OR {_HELD}")
+    except duckdb.Error as err:
+        raise _unreadable(err) from err
+
+
+def _check_duplicates(conn, mapping: Mapping, load_id: int) -> None:
+    """Reject the repeats of an event id, keeping the first (of an earlier load, or in file
+    and row order in this one)."""
+    said = f"{_sources.quote(mapping.columns['event_id'] + ' ' + chr(39))} || s.event_id || "
+    conn.execute(f"""
+        UPDATE _held s SET problem = 'duplicate_event_id',
+            why = CASE WHEN d.load_id IS NOT NULL
+                       THEN {said} ''' was already loaded (load ' || d.load_id || ').'
+                       ELSE {said} ''' repeats ' || regexp_extract(f.file, '[^/\\\\]+$')
+                            || ' row ' || d.first_row || '; the first one was loaded.' END
+        FROM (SELECT h.event_id, min(e.load_id) AS load_id, arg_min(h.file_id, h.seq) AS
+                     file_id, arg_min(h.row, h.seq) AS first_row, min(h.seq) AS first_seq
+              FROM _held h LEFT JOIN events e USING (event_id)
+              WHERE h.problem IS NULL AND hash(h.event_id) IN (SELECT h FROM _repeated_ids)
+              GROUP BY h.event_id) d
+        JOIN source_files f ON f.file_id = d.file_id
+                           AND f.load_id = {load_id}
+        WHERE s.event_id = d.event_id AND s.problem IS NULL
+          AND (d.load_id IS NOT NULL OR s.seq > d.first_seq)
     """)
+
+
+def _check_order(conn, mapping: Mapping) -> None:
+    """Reject answers to an alert timestamped before the alert fired (in this load or an
+    earlier one)."""
+    relevant = f"problem IS NULL AND event_type IN ('alert_fired', {_RESPONSES})"
     column = mapping.columns["ts"]
     conn.execute(f"""
-        UPDATE _staging s SET problem = 'out_of_order',
-            why = s.event_type || ' at ' || strftime(s.local_ts, '%Y-%m-%d %H:%M:%S')
-                     || ' ({column}) answers alert ''' || s.alert_id || ''', which fired later, at '
-                     || strftime(f.fired, '%Y-%m-%d %H:%M:%S') || '. Check the clock or export.'
-        FROM _early f
+        UPDATE _held s SET problem = 'out_of_order',
+            why = s.event_type || ' at ' || strftime(s.local_ts, '%Y-%m-%d %H:%M:%S') ||
+                  {_sources.quote(f' ({column}) answers alert ' + chr(39))} || s.alert_id ||
+                  ''', which fired later, at ' || strftime(f.fired, '%Y-%m-%d %H:%M:%S') ||
+                  '. Check the clock or export.'
+        FROM (SELECT alert_id, min(ts) FILTER (WHERE event_type = 'alert_fired') AS fired_utc,
+                     min(local_ts) FILTER (WHERE event_type = 'alert_fired') AS fired
+              FROM (SELECT alert_id, event_type, ts, local_ts FROM _held WHERE {relevant}
+                    UNION ALL SELECT alert_id, event_type, ts, local_ts FROM events
+                    WHERE event_type = 'alert_fired'
+                      AND hash(alert_id) IN (SELECT h FROM _early_alerts))
+              GROUP BY alert_id) f
         WHERE s.alert_id = f.alert_id AND s.problem IS NULL
           AND s.event_type IN ({_RESPONSES}) AND s.ts < f.fired_utc
     """)
-    conn.execute("DROP TABLE _early")
 
 
 def rejects(project, *, load_id: int | None = None) -> pd.DataFrame:
