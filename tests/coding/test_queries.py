@@ -43,6 +43,18 @@ def test_retrieve_gives_quotes_speakers_context_and_case_attributes(six):
     assert first["before"] == "are busy. " and first["speaker"] == "P02"
 
 
+def test_a_quote_outside_every_turn_has_no_speaker(coded):
+    project, docs = coded
+    doc = docs["interview_P01.txt"]
+    project.code(doc, *span(P01, "P01: I checked"), "trust", coder="ana")  # starts on a label
+    project.code(doc, *span(P01, "What happened"), "trust", coder="ana")
+    project.code(doc, *span(P01, "Not that week."), "trust", coder="ana")
+    table = project.retrieve("trust").set_index("text")
+    # P01 by hand: the label "P01: " is between the interviewer's turn and P01's.
+    assert table["speaker"].to_dict() == {"P01: I checked": None, "What happened": "Interviewer",
+                                          "Not that week.": "P01"}
+
+
 def test_frequencies_by_attribute(six):
     project, _ = six
     table = project.frequencies(by="ward").set_index(["code_id", "ward"])
