@@ -146,7 +146,13 @@ def test_unknown_kind_lists_the_kinds(tmp_path, project):
         project.import_files([write(tmp_path, "a.txt", TRANSCRIPT)], kind="memo")
 
 
-def test_segments_are_never_stored_without_their_document(project):
+def test_segments_are_never_stored_without_their_document(tmp_path, project):
+    # The import copies segments without checking each one's document (it stores exactly
+    # those documents); the check is back on after it, whether it succeeded or failed.
+    project.import_files([write(tmp_path, "a.txt", TRANSCRIPT)], progress=False)
+    with pytest.raises(ImportError_):
+        project.import_files([write(tmp_path, "b.txt", TRANSCRIPT + "P01: b\n"),
+                              write(tmp_path, "bad.docx", b"PK not Word")], progress=False)
     with pytest.raises(sqlite3.IntegrityError):
         project._conn.execute(
             "INSERT INTO segments VALUES ('nope', 'turn', 0, 0, 1, NULL, NULL, NULL)")

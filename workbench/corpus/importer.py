@@ -116,72 +116,88 @@ def _scratch(path: Path, conn: sqlite3.Connection, tables: tuple[str, ...]) -> s
 
 
 class _Staging:
-    """The main process's scratch file: documents and their metadata, in file order."""
+    """The main process's scratch file: what it keeps of each document to store, in file
+    order (the documents themselves are in the scratch files of the processes that read them)."""
 
-    def __init__(self, conn: sqlite3.Connection, folder: Path) -> None:
+    def __init__(self, folder: Path) -> None:
         self.path = folder / "staging.sqlite"
-        self.db = _scratch(self.path, conn, ("documents",))
-        self.db.execute("CREATE TABLE doc_meta (doc_id, case_id, case_attributes, attributes, "
-                        "types, n_segments, segment_file)")
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("CREATE TABLE doc_meta (doc_id, name, kind, n_words, case_id, "
+                        "case_attributes, attributes, types, n_segments, scratch_file)")
         self.db.execute("BEGIN")
 
 
-#: Each process's scratch file of segments for the import running in a folder, by
-#: (folder, process id): a worker keeps its file open across the files it prepares.
-_SEGMENT_FILES: dict[tuple[str, int], tuple[sqlite3.Connection, set[str]]] = {}
+#: Each process's scratch file for the import running in a folder, by (folder, process id):
+#: a worker keeps its file open across the files it prepares, and writes there the documents
+#: it reads and their segments.
+_SCRATCH_FILES: dict[tuple[str, int], tuple[sqlite3.Connection, set[str]]] = {}
 
 
-def _segment_file(folder: str, template: Path) -> tuple[Path, sqlite3.Connection, set[str]]:
+def _scratch_file(folder: str, template: Path) -> tuple[Path, sqlite3.Connection, set[str]]:
     key = (folder, os.getpid())
-    path = Path(folder) / f"segments-{os.getpid()}.sqlite"
-    if key not in _SEGMENT_FILES:
+    path = Path(folder) / f"scratch-{os.getpid()}.sqlite"
+    if key not in _SCRATCH_FILES:
         project = sqlite3.connect(template)
-        _SEGMENT_FILES[key] = (_scratch(path, project, ("segments",)), set())
+        _SCRATCH_FILES[key] = (_scratch(path, project, ("documents", "segments")), set())
         project.close()
-    db, written = _SEGMENT_FILES[key]
+    db, written = _SCRATCH_FILES[key]
     return path, db, written
 
 
-def _close_segment_files(folder: str) -> None:
+def _close_scratch_files(folder: str) -> None:
     """Close this process's scratch connections for an import (workers' close on exit)."""
-    for key in [k for k in _SEGMENT_FILES if k[0] == folder]:
-        _SEGMENT_FILES.pop(key)[0].close()
+    for key in [k for k in _SCRATCH_FILES if k[0] == folder]:
+        _SCRATCH_FILES.pop(key)[0].close()
 
 
 @dataclass(frozen=True)
 class _Prepared:
-    """A document read and segmented, ready to stage: the work a worker process does."""
+    """A document read, segmented and written to a scratch file: the work a worker process
+    does. The main process gets only this much of it back, not the text."""
 
-    source: SourceDocument
-    path: str
     doc_id: str
+    name: str
     kind: str
-    date: str | None
+    n_words: int
     n_segments: int
-    segment_file: str
+    scratch_file: str
+    case_id: str | None
+    case_attributes: dict
+    attributes: dict
+    types: dict
 
 
 def _prepare_file(job: tuple) -> list[_Prepared]:
-    """Read one file, segment its documents and write the segments to this process's
-    scratch file (runs in a worker process, or in-process)."""
-    path, kind, encoding, language, model, folder, template = job
+    """Read one file, segment its documents and write them and their segments to this
+    process's scratch file (runs in a worker process, or in-process)."""
+    path, kind, encoding, language, model, folder, template, stamp, actor = job
     try:
         prepared = []
-        segment_path, db, written = _segment_file(folder, template)
+        scratch_path, db, written = _scratch_file(folder, template)
         for source in read_file(path, encoding=encoding):
             doc_id = document_id(source)
             date = source.attributes.get("date")
             date = None if date is None else str(date)
             doc_kind, turns = _kind_and_turns(source, kind, date)
-            rows = [(doc_id, *row) for row in
-                    segment_rows(source.text, turns, sentence_pipeline(language, model))]
+            rows = list(segment_rows(source.text, turns, sentence_pipeline(language, model)))
+            text, n_words = source.text, len(source.text.split())
             if doc_id not in written:  # the same text twice in a batch is stored once
                 db.execute("BEGIN")
-                db.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, "
+                           "?, ?, 'active')",
+                           (doc_id, source.name, doc_kind, source.format, text,
+                            hashlib.sha256(text.encode()).hexdigest(), str(path),
+                            source.encoding, date, stamp, actor, len(text), n_words))
+                # The id is hex digits: safe in the statement, and not bound for every row.
+                db.executemany(f"INSERT INTO segments VALUES ('{doc_id}', ?, ?, ?, ?, ?, ?, ?)",
+                               rows)
                 db.execute("COMMIT")
                 written.add(doc_id)
-            prepared.append(_Prepared(source, str(path), doc_id, doc_kind, date, len(rows),
-                                      str(segment_path)))
+            prepared.append(_Prepared(
+                doc_id, source.name, doc_kind, n_words, len(rows), str(scratch_path),
+                source.case_id, source.case_attributes,
+                {k: v for k, v in source.attributes.items() if k != "date"}, source.types))
         return prepared
     except WorkbenchError:
         raise
@@ -214,7 +230,7 @@ def _prepared_files(jobs: list[tuple], workers: int | None) -> Iterator[list[_Pr
     warm = max(1, len(jobs) // 50)
     yield from map(_prepare_file, jobs[:warm])
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_prepare_file, jobs[warm:], chunksize=1)
+        yield from pool.imap(_prepare_file, jobs[warm:], chunksize=4)
 
 
 def import_files(
@@ -240,8 +256,10 @@ def import_files(
     sentence_pipeline(language, model)  # load (or fail) once, before any worker starts
     template = conn.execute("PRAGMA database_list").fetchone()[2]
     with tempfile.TemporaryDirectory(prefix="workbench-import-") as folder:
-        jobs = [(path, kind, encoding, language, model, folder, template) for path in files]
-        staging = _Staging(conn, Path(folder))
+        stamp = now()
+        jobs = [(path, kind, encoding, language, model, folder, template, stamp, actor)
+                for path in files]
+        staging = _Staging(Path(folder))
         seen: dict[str, str] = {}
         skipped: list[tuple[str, str]] = []
         try:
@@ -251,34 +269,27 @@ def import_files(
                 for document in prepared:
                     _stage(conn, staging, document, seen, skipped)
             staging.db.execute("COMMIT")
-            _close_segment_files(folder)
-            return _commit(conn, staging, sidecar, actor, skipped)
+            _close_scratch_files(folder)
+            return _commit(conn, staging, sidecar, actor, stamp, skipped)
         finally:
-            _close_segment_files(folder)
+            _close_scratch_files(folder)
             staging.db.close()
 
 
 def _stage(conn, staging: _Staging, prepared: _Prepared, seen, skipped) -> None:
-    source, doc_id = prepared.source, prepared.doc_id
+    doc_id = prepared.doc_id
     existing = conn.execute("SELECT name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
     if existing or doc_id in seen:
         other = existing["name"] if existing else seen[doc_id]
-        skipped.append((source.name, f"identical to '{other}', already "
+        skipped.append((prepared.name, f"identical to '{other}', already "
                         f"{'in the project' if existing else 'in this batch'}"))
         return
-    seen[doc_id] = source.name
-    text = source.text
+    seen[doc_id] = prepared.name
     staging.db.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '', '', ?, ?, 'active')",
-        (doc_id, source.name, prepared.kind, source.format, text,
-         hashlib.sha256(text.encode()).hexdigest(), prepared.path, source.encoding,
-         prepared.date, len(text), len(text.split())),
-    )
-    staging.db.execute(
-        "INSERT INTO doc_meta VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (doc_id, source.case_id, repr_json(source.case_attributes),
-         repr_json({k: v for k, v in source.attributes.items() if k != "date"}),
-         repr_json(source.types), prepared.n_segments, prepared.segment_file),
+        "INSERT INTO doc_meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc_id, prepared.name, prepared.kind, prepared.n_words, prepared.case_id,
+         repr_json(prepared.case_attributes), repr_json(prepared.attributes),
+         repr_json(prepared.types), prepared.n_segments, prepared.scratch_file),
     )
 
 
@@ -311,21 +322,21 @@ def _copy(conn: sqlite3.Connection, source: Path, alias: str, table: str,
         scratch.close()
 
 
-def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
+def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str, stamp: str,
             skipped: list[tuple[str, str]]) -> ImportReport:
-    """Copy the staged rows into the project and join attributes, in one transaction."""
-    stamp = now()
-    source = staging.db
-    source.execute("UPDATE documents SET imported_at = ?, imported_by = ?", (stamp, actor))
-    staged = source.execute(
-        "SELECT d.doc_id, d.name, d.kind, d.n_words, m.case_id, m.case_attributes, "
-        "m.attributes, m.types, m.n_segments, m.segment_file "
-        "FROM documents d JOIN doc_meta m USING (doc_id) ORDER BY d.rowid").fetchall()
-    files = {f: f"segments_{i}" for i, f in enumerate(sorted({r[9] for r in staged}))}
+    """Copy the staged documents and segments into the project and join attributes, in one
+    transaction."""
+    staged = staging.db.execute(
+        "SELECT doc_id, name, kind, n_words, case_id, case_attributes, attributes, types, "
+        "n_segments, scratch_file FROM doc_meta ORDER BY rowid").fetchall()
+    files = {f: f"scratch_{i}" for i, f in enumerate(sorted({r[9] for r in staged}))}
     attach = not conn.in_transaction
     if attach:
-        for path, alias in [(staging.path, "staging"), *files.items()]:
+        for path, alias in files.items():
             conn.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+        # Checking each segment's document costs a fifth of the copy, and cannot fail: the
+        # copy takes the segments of exactly the documents it stores, in this transaction.
+        conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with atomic(conn):
             # Another coder may have imported the same file while this batch was being read.
@@ -334,15 +345,16 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str,
             skipped += [(r[1], "imported by someone else while this import ran")
                         for r in staged if r[0] in raced]
             new = [r for r in staged if r[0] not in raced]
-            _copy(conn, staging.path, "staging", "documents", [r[0] for r in new])
-            for path, alias in files.items():
-                _copy(conn, Path(path), alias, "segments", [r[0] for r in new if r[9] == path])
+            for table in ("documents", "segments"):
+                for path, alias in files.items():
+                    _copy(conn, Path(path), alias, table, [r[0] for r in new if r[9] == path])
             for row in new:
                 _store_document_meta(conn, row, stamp, actor)
             unmatched = apply_attributes(conn, sidecar, actor)
     finally:
         if attach:
-            for alias in ["staging", *files.values()]:
+            conn.execute("PRAGMA foreign_keys = ON")
+            for alias in files.values():
                 conn.execute(f"DETACH DATABASE {alias}")
     return ImportReport(
         imported=tuple(r[1] for r in new),
