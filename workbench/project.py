@@ -176,6 +176,11 @@ class Project:
         with atomic(self._conn):
             corpus.manage.delete_document(self._conn, doc_id, self.user)
 
+    def rename_document(self, doc_id: str, name: str) -> None:
+        """Rename a document (by id or current name); its text and codings stay as they are."""
+        with atomic(self._conn):
+            corpus.manage.rename_document(self._conn, doc_id, name, self.user)
+
     def documents(self) -> pd.DataFrame:
         """All documents; see :func:`workbench.corpus.documents` for the columns."""
         return corpus.documents(self._conn)

@@ -1,4 +1,4 @@
-"""Changing documents after import: deleting one (kept, hidden, and audited)."""
+"""Changing documents after import: renaming one, deleting one (kept, hidden); both audited."""
 
 from __future__ import annotations
 
@@ -8,14 +8,37 @@ from workbench.errors import ProjectError
 from workbench.store import append_audit
 
 
+def _active(conn: sqlite3.Connection, doc_id: str, verb: str) -> sqlite3.Row:
+    """The active document named by id or name, or a numbered error."""
+    row = conn.execute("SELECT doc_id, name, source_path FROM documents WHERE (doc_id = ? OR "
+                       "name = ?) AND status = 'active'", (doc_id, doc_id)).fetchone()
+    if row is None:
+        raise ProjectError(10, f"no document '{doc_id}' to {verb}. See project.documents().")
+    return row
+
+
 def delete_document(conn: sqlite3.Connection, doc_id: str, actor: str) -> None:
     """Mark a document deleted: views hide it and it cannot be coded; its rows and codings
     stay, so the audit log and past reports still resolve."""
-    row = conn.execute("SELECT doc_id, name FROM documents WHERE (doc_id = ? OR name = ?) "
-                       "AND status = 'active'", (doc_id, doc_id)).fetchone()
-    if row is None:
-        raise ProjectError(10, f"no document '{doc_id}' to delete. See project.documents().")
+    row = _active(conn, doc_id, "delete")
     conn.execute("UPDATE documents SET status = 'deleted' WHERE doc_id = ?", (row["doc_id"],))
     append_audit(conn, actor=actor, action="delete document", entity="document",
                  entity_id=row["doc_id"], before={"status": "active", "name": row["name"]},
                  after={"status": "deleted"})
+
+
+def rename_document(conn: sqlite3.Connection, doc_id: str, name: str, actor: str, *,
+                    source_path: str | None = None) -> None:
+    """Give a document a new name (and, for one read from an exchange file, the place in it
+    the document came from). Its id, text, segments and codings do not change."""
+    row = _active(conn, doc_id, "rename")
+    if not name.strip():
+        raise ProjectError(13, f"a document needs a name; '{row['name']}' keeps its own. Give "
+                           "a name with at least one letter or digit.")
+    path = row["source_path"] if source_path is None else source_path
+    conn.execute("UPDATE documents SET name = ?, source_path = ? WHERE doc_id = ?",
+                 (name, path, row["doc_id"]))
+    append_audit(conn, actor=actor, action="rename document", entity="document",
+                 entity_id=row["doc_id"],
+                 before={"name": row["name"], "source_path": row["source_path"]},
+                 after={"name": name, "source_path": path})

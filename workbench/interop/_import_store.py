@@ -26,9 +26,9 @@ from workbench.codebook import ChangelogEntry, Codebook
 from workbench.codebook import store as codebook_store
 from workbench.corpus.cases import AttributeRow, infer_type
 from workbench.corpus.importer import KINDS, apply_attributes
+from workbench.corpus.manage import rename_document
 from workbench.errors import InteropError
 from workbench.interop._qde_records import Parsed, Source
-from workbench.store import append_audit
 from workbench.store.audit import now
 
 if TYPE_CHECKING:
@@ -159,13 +159,13 @@ def _attribute_rows(parsed: Parsed, scratch_names: dict[str, str], types: dict[s
 
 def _name_document(conn, doc_id: str, scratch: str, source: Source, path: str,
                    actor: str) -> None:
-    """Give a document imported from a scratch file its name and origin in the .qdpx."""
-    changed = conn.execute("UPDATE documents SET name = ?, source_path = ? WHERE doc_id = ? AND "
-                           "name = ?", (source.name, path, doc_id, scratch)).rowcount
-    if changed:
-        append_audit(conn, actor=actor, action="rename document", entity="document",
-                     entity_id=doc_id, before={"name": scratch},
-                     after={"name": source.name, "source_path": path})
+    """Give a document imported from a scratch file its name and origin in the .qdpx (one
+    that was in the project already keeps its own; a source without a name is named by its
+    id)."""
+    current = conn.execute("SELECT name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    if current["name"] == scratch:
+        name = source.name if source.name.strip() else f"source {source.guid}"
+        rename_document(conn, doc_id, name, actor, source_path=path)
 
 
 def _store_codings(conn, parsed: Parsed, doc_ids: dict[str, str]) -> dict[str, str]:
