@@ -18,6 +18,7 @@ from workbench import coding, corpus, reliability
 from workbench.codebook import Code, Codebook, export_qdc, save_codebook
 from workbench.codebook import operations as codebook_ops
 from workbench.codebook import store as codebook_store
+from workbench.corpus.cases import apply_attributes
 from workbench.errors import CodebookError, ProjectError
 from workbench.store import DB_NAME, SCHEMA_VERSION, atomic, connect, migrate
 
@@ -169,7 +170,7 @@ class Project:
         """
         rows = corpus.read_attributes(source)
         with atomic(self._conn):
-            return corpus.importer.apply_attributes(self._conn, rows, self.user)
+            return apply_attributes(self._conn, rows, self.user)
 
     def delete_document(self, doc_id: str) -> None:
         """Delete a document from view and from coding (kept in the store and history)."""

@@ -19,6 +19,8 @@ import pandas as pd
 import yaml
 
 from workbench.errors import ImportError_
+from workbench.store import append_audit
+from workbench.store.audit import now
 
 _FILE_COLUMNS = ("file", "filename", "file_name", "document", "source")
 _ID_COLUMNS = ("participant_id", "case_id", "respondent_id", "participant", "case", "id")
@@ -131,3 +133,53 @@ def matches(row: AttributeRow, document_name: str) -> bool:
     stem = Path(document_name).stem
     words = {w.lower() for w in re.split(r"[^0-9A-Za-z]+", stem) if w}
     return row.case_id is not None and row.case_id.lower() in words
+
+
+def ensure_case(conn, case_id: str, stamp: str) -> None:
+    """Form the case unless it exists (cases have no attributes of their own here)."""
+    conn.execute("INSERT OR IGNORE INTO cases VALUES (?, ?)", (case_id, stamp))
+
+
+def set_attributes(conn, entity: str, entity_id: str, values: dict, types: dict) -> None:
+    """Set (or replace) attributes of a case or document, typed as ``types`` says (else text)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO attributes VALUES (?, ?, ?, ?, ?)",
+        [(entity, entity_id, k, str(v), types.get(k, "text")) for k, v in values.items()],
+    )
+
+
+def apply_attributes(conn, rows: list[AttributeRow], actor: str) -> list[str]:
+    """Join sidecar rows to the project's documents; return the rows that matched none.
+
+    Runs inside the caller's transaction. A row with a case id forms that case, links its
+    documents to it and sets case attributes; a row with only a file name sets document
+    attributes (a ``date`` column also sets the document's date).
+    """
+    if not rows:
+        return []
+    documents = conn.execute(
+        "SELECT doc_id, name FROM documents WHERE status = 'active'"
+    ).fetchall()
+    unmatched, stamp = [], now()
+    for row in rows:
+        hits = [d["doc_id"] for d in documents if matches(row, d["name"])]
+        label = f"line {row.line} ({row.case_id or row.file})"
+        if not hits:
+            unmatched.append(label)
+            continue
+        if row.case_id:
+            ensure_case(conn, row.case_id, stamp)
+            conn.executemany("UPDATE documents SET case_id = ? WHERE doc_id = ?",
+                             [(row.case_id, h) for h in hits])
+            set_attributes(conn, "case", row.case_id, row.values, row.types)
+            target = ("case", row.case_id)
+        else:
+            for hit in hits:
+                set_attributes(conn, "document", hit, row.values, row.types)
+                if "date" in row.values:
+                    conn.execute("UPDATE documents SET date = ? WHERE doc_id = ?",
+                                 (row.values["date"], hit))
+            target = ("document", ",".join(hits))
+        append_audit(conn, actor=actor, action="set attributes", entity=target[0],
+                     entity_id=target[1], after=row.values)
+    return unmatched

@@ -23,7 +23,14 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from workbench.corpus.cases import AttributeRow, infer_type, matches, read_attributes
+from workbench.corpus.cases import (
+    AttributeRow,
+    apply_attributes,
+    ensure_case,
+    infer_type,
+    read_attributes,
+    set_attributes,
+)
 from workbench.corpus.readers import READERS, SourceDocument, read_file
 from workbench.corpus.segment import segment_rows, sentence_pipeline
 from workbench.corpus.transcript import Turn, parse_turns
@@ -371,60 +378,12 @@ def _store_document_meta(conn, row, stamp: str, actor: str) -> None:
     types = json.loads(types)
     if case_id:
         case_attributes = json.loads(case_attributes)
-        _ensure_case(conn, case_id, stamp)
+        ensure_case(conn, case_id, stamp)
         conn.execute("UPDATE documents SET case_id = ? WHERE doc_id = ?", (case_id, doc_id))
-        _set_attributes(conn, "case", case_id, case_attributes,
+        set_attributes(conn, "case", case_id, case_attributes,
                         {k: types.get(k) or infer_type([v]) for k, v in case_attributes.items()})
     attributes = json.loads(attributes)
-    _set_attributes(conn, "document", doc_id, attributes,
+    set_attributes(conn, "document", doc_id, attributes,
                     {k: types.get(k) or infer_type([v]) for k, v in attributes.items()})
     append_audit(conn, actor=actor, action="import", entity="document", entity_id=doc_id,
                  after={"name": name, "kind": kind, "n_words": n_words, "case_id": case_id})
-
-
-def _ensure_case(conn, case_id: str, stamp: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO cases VALUES (?, ?)", (case_id, stamp))
-
-
-def _set_attributes(conn, entity: str, entity_id: str, values: dict, types: dict) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO attributes VALUES (?, ?, ?, ?, ?)",
-        [(entity, entity_id, k, str(v), types.get(k, "text")) for k, v in values.items()],
-    )
-
-
-def apply_attributes(conn, rows: list[AttributeRow], actor: str) -> list[str]:
-    """Join sidecar rows to the project's documents; return the rows that matched none.
-
-    Runs inside the caller's transaction. A row with a case id forms that case, links its
-    documents to it and sets case attributes; a row with only a file name sets document
-    attributes (a ``date`` column also sets the document's date).
-    """
-    if not rows:
-        return []
-    documents = conn.execute(
-        "SELECT doc_id, name FROM documents WHERE status = 'active'"
-    ).fetchall()
-    unmatched, stamp = [], now()
-    for row in rows:
-        hits = [d["doc_id"] for d in documents if matches(row, d["name"])]
-        label = f"line {row.line} ({row.case_id or row.file})"
-        if not hits:
-            unmatched.append(label)
-            continue
-        if row.case_id:
-            _ensure_case(conn, row.case_id, stamp)
-            conn.executemany("UPDATE documents SET case_id = ? WHERE doc_id = ?",
-                             [(row.case_id, h) for h in hits])
-            _set_attributes(conn, "case", row.case_id, row.values, row.types)
-            target = ("case", row.case_id)
-        else:
-            for hit in hits:
-                _set_attributes(conn, "document", hit, row.values, row.types)
-                if "date" in row.values:
-                    conn.execute("UPDATE documents SET date = ? WHERE doc_id = ?",
-                                 (row.values["date"], hit))
-            target = ("document", ",".join(hits))
-        append_audit(conn, actor=actor, action="set attributes", entity=target[0],
-                     entity_id=target[1], after=row.values)
-    return unmatched

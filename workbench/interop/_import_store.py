@@ -24,8 +24,8 @@ import yaml
 from workbench import coding
 from workbench.codebook import ChangelogEntry, Codebook
 from workbench.codebook import store as codebook_store
-from workbench.corpus.cases import AttributeRow, infer_type
-from workbench.corpus.importer import KINDS, apply_attributes
+from workbench.corpus.cases import AttributeRow, apply_attributes, infer_type
+from workbench.corpus.importer import KINDS
 from workbench.corpus.manage import rename_document
 from workbench.errors import InteropError
 from workbench.interop._qde_records import Parsed, Source
