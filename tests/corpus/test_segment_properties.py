@@ -120,3 +120,33 @@ def test_fast_sentence_spans_equal_spacys_sentencizer_on_the_example_corpus():
     texts += [p.read_text(encoding="utf-8-sig") for p in RIVERSIDE.glob("interviews/*.txt")]
     assert len(texts) == 24 + 6  # 24 field notes, 6 plain-text transcripts
     assert list(sentence_spans(NLP, texts)) == [_spacy_sentences(t) for t in texts]
+
+
+def _sentences(text):
+    return [text[s.start:s.end] for s in segment(text, [], NLP) if s.unit == "sentence"]
+
+
+def test_an_opening_quote_or_bracket_starts_the_sentence_it_opens():
+    # Split by hand; spaCy's sentencizer alone ends 'He left.' with the opening quote.
+    text = ('He left. "Come back," she said. (Nobody came.) He said "stop." '
+            "Then: “Why?” ‘Fine.’ One. \"(Two.)\" Three.")
+    assert _sentences(text) == ["He left.", '"Come back," she said.', "(Nobody came.)",
+                                'He said "stop."', "Then: “Why?”", "‘Fine.’", "One.",
+                                '"(Two.)"', "Three."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\"'()“‘[")), max_size=120))
+def test_no_sentence_but_a_paragraphs_last_ends_on_an_opening_mark(raw):
+    from workbench.corpus.segment import OPENING_MARKS
+
+    text = normalise(raw)
+    found = _check(text, [])
+    paragraphs = [s for s in found if s.unit == "paragraph"]
+    sentences = [s for s in found if s.unit == "sentence"]
+    for first, second in zip(sentences, sentences[1:], strict=False):
+        if not any(p.start <= first.start and second.end <= p.end for p in paragraphs):
+            continue  # the last sentence of its paragraph
+        assert not (text[first.end - 1] in OPENING_MARKS
+                    and first.end - 1 > first.start and text[first.end - 2].isspace()), (
+            text[first.start:first.end])

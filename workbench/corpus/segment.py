@@ -5,7 +5,8 @@ canonical text, never copies. Paragraphs are blocks between blank lines, trimmed
 surrounding white space and of a leading speaker label. Sentences come from spaCy
 (Honnibal et al., spaCy: Industrial-strength NLP, 2020) run over each paragraph; the
 default pipeline is ``spacy.blank(lang)`` with the rule-based ``sentencizer``, which works
-offline. Paragraphs and sentences inherit the speaker and times of the turn they fall in.
+offline; an opening quote or bracket it leaves at the end of a sentence moves to the next.
+Paragraphs and sentences inherit the speaker and times of the turn they fall in.
 """
 
 from __future__ import annotations
@@ -178,6 +179,35 @@ def _turn_at(turns: list[Turn], starts: list[int], position: int) -> Turn | None
     return None
 
 
+#: Marks that open a quotation or an aside: when the sentencizer leaves one at the end of a
+#: sentence, it belongs to the next.
+OPENING_MARKS = frozenset('"\'“‘«‹([{¿¡')
+
+
+def _opening_marks_forward(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Move an opening quote or bracket that ends a sentence to the start of the next one.
+
+    spaCy's rule-based sentencizer starts a sentence at the first token after a sentence-final
+    character that is not punctuation, so in ``He left. "Come back," she said.`` the opening
+    quote stays with ``He left.``. A mark counts as opening when white space (or the text's
+    start) comes before it; ``he said "stop."`` keeps its closing quote.
+    """
+    spans = list(spans)
+    for i in range(len(spans) - 1):
+        start, end = spans[i]
+        if text[end - 1] not in OPENING_MARKS and not text[end - 1].isspace():
+            continue  # nearly every sentence: nothing to move
+        run = end  # the sentence's tail of marks and white space begins here
+        while run > start and (text[run - 1] in OPENING_MARKS or text[run - 1].isspace()):
+            run -= 1
+        cut = next((k for k in range(run, end) if text[k] in OPENING_MARKS
+                    and (k == 0 or text[k - 1].isspace())), end)
+        if cut < end:
+            spans[i] = (start, cut)
+            spans[i + 1] = (cut, spans[i + 1][1])
+    return spans
+
+
 def segment_rows(text: str, turns: list[Turn], nlp: Language) -> Iterator[tuple]:
     """The segments of one document as plain tuples (unit, ordinal, start, end, speaker,
     t_start, t_end), in text order: the import's hot path, with no object per segment."""
@@ -191,6 +221,8 @@ def segment_rows(text: str, turns: list[Turn], nlp: Language) -> Iterator[tuple]
         turn = _turn_at(turns, starts, p_start)
         who = (turn.speaker, turn.t_start, turn.t_end) if turn else (None, None, None)
         yield ("paragraph", ordinal, p_start, p_end, *who)
+        if len(sentences) > 1:
+            sentences = _opening_marks_forward(text[p_start:p_end], sentences)
         for s_start, s_end in sentences:
             start, end = p_start + s_start, p_start + s_end
             if text[start].isspace() or text[end - 1].isspace():
