@@ -184,28 +184,20 @@ def _turn_at(turns: list[Turn], starts: list[int], position: int) -> Turn | None
 OPENING_MARKS = frozenset('"\'“‘«‹([{¿¡')
 
 
-def _opening_marks_forward(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Move an opening quote or bracket that ends a sentence to the start of the next one.
+def _opening_cut(text: str, start: int, end: int, floor: int) -> int:
+    """Where the opening marks that end the sentence ``text[start:end]`` begin (``end`` if
+    none do): marks that the next sentence should start with.
 
     spaCy's rule-based sentencizer starts a sentence at the first token after a sentence-final
     character that is not punctuation, so in ``He left. "Come back," she said.`` the opening
-    quote stays with ``He left.``. A mark counts as opening when white space (or the text's
-    start) comes before it; ``he said "stop."`` keeps its closing quote.
+    quote stays with ``He left.``. A mark counts as opening when white space (or the start of
+    its paragraph, ``floor``) comes before it; ``he said "stop."`` keeps its closing quote.
     """
-    spans = list(spans)
-    for i in range(len(spans) - 1):
-        start, end = spans[i]
-        if text[end - 1] not in OPENING_MARKS and not text[end - 1].isspace():
-            continue  # nearly every sentence: nothing to move
-        run = end  # the sentence's tail of marks and white space begins here
-        while run > start and (text[run - 1] in OPENING_MARKS or text[run - 1].isspace()):
-            run -= 1
-        cut = next((k for k in range(run, end) if text[k] in OPENING_MARKS
-                    and (k == 0 or text[k - 1].isspace())), end)
-        if cut < end:
-            spans[i] = (start, cut)
-            spans[i + 1] = (cut, spans[i + 1][1])
-    return spans
+    run = end  # the sentence's tail of marks and white space begins here
+    while run > start and (text[run - 1] in OPENING_MARKS or text[run - 1].isspace()):
+        run -= 1
+    return next((k for k in range(run, end) if text[k] in OPENING_MARKS
+                 and (k == floor or text[k - 1].isspace())), end)
 
 
 def segment_rows(text: str, turns: list[Turn], nlp: Language) -> Iterator[tuple]:
@@ -221,10 +213,14 @@ def segment_rows(text: str, turns: list[Turn], nlp: Language) -> Iterator[tuple]
         turn = _turn_at(turns, starts, p_start)
         who = (turn.speaker, turn.t_start, turn.t_end) if turn else (None, None, None)
         yield ("paragraph", ordinal, p_start, p_end, *who)
-        if len(sentences) > 1:
-            sentences = _opening_marks_forward(text[p_start:p_end], sentences)
-        for s_start, s_end in sentences:
-            start, end = p_start + s_start, p_start + s_end
+        moved, last = None, len(sentences) - 1
+        for k, (s_start, s_end) in enumerate(sentences):
+            start, end = (p_start + s_start if moved is None else moved), p_start + s_end
+            moved = None
+            if k < last and text[end - 1] in OPENING_MARKS:
+                cut = _opening_cut(text, start, end, p_start)
+                if cut < end:
+                    end, moved = cut, cut
             if text[start].isspace() or text[end - 1].isspace():
                 start, end = _trim(text, start, end)
             if start < end:
