@@ -116,12 +116,28 @@ def columns_of(conn: duckdb.DuckDBPyConnection, source: Source, mapping: Mapping
     return types
 
 
-def staging_select(source: Source, first_file: int, mapping: Mapping, types: dict[str, str]
-                   ) -> str:
-    """SQL reading one source in a single pass: canonical columns, where each row came from
-    (seq, file_id, row: files are numbered from ``first_file`` in the order of
-    :meth:`Source.files`), and the first problem of each row with its reason and, for a
-    reject, the row as the site wrote it (``record``, JSON)."""
+def columnar(conn: duckdb.DuckDBPyConnection, source: Source, scratch: Path) -> str:
+    """A scan of the source that is cheap to repeat: a Parquet source as it is; a CSV or JSON
+    Lines file parsed once into a Parquet file in ``scratch`` (a load reads its rows four
+    times, and parsing text is most of the cost of reading it)."""
+    if source.kind == "parquet":
+        return source.scan()
+    staged = scratch / f"{len(list(scratch.iterdir()))}.parquet"
+    try:
+        conn.execute(f"COPY (SELECT * FROM {source.scan()}) TO {quote(str(staged))} "
+                     "(FORMAT parquet)")
+    except duckdb.Error as err:
+        raise LogsError(11, f"{source.label} cannot be read as {source.kind}: "
+                        f"{str(err).splitlines()[0]} Fix the file or export it again.") from err
+    return f"read_parquet({quote(str(staged))})"
+
+
+def staging_select(source: Source, first_file: int, mapping: Mapping, types: dict[str, str],
+                   scan: str) -> str:
+    """SQL reading one source (through ``scan``, see :func:`columnar`) in a single pass:
+    canonical columns, where each row came from (seq, file_id, row: files are numbered from
+    ``first_file`` in the order of :meth:`Source.files`), and the first problem of each row
+    with its reason and, for a reject, the row as the site wrote it (``record``, JSON)."""
     names = ", ".join(quote(str(f)) for f in source.files())
     file_id = (f"{first_file} - 1 + list_position([{names}], _file)" if source.path.is_dir()
                else str(first_file))
@@ -145,7 +161,7 @@ def staging_select(source: Source, first_file: int, mapping: Mapping, types: dic
     return (f"SELECT {canonical}, seq, file_id, row, problem, why, CASE WHEN problem IS NOT NULL "
             f"THEN {record_sql(mapping, raw=True)} END AS record "
             f"FROM (SELECT *, {problem} AS problem, {why} AS why "
-            f"FROM (SELECT {', '.join(rows)} FROM {source.scan()}))")
+            f"FROM (SELECT {', '.join(rows)} FROM {scan}))")
 
 
 def _canonical(name: str, column: str, kind: str, mapping: Mapping) -> str:

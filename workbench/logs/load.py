@@ -26,6 +26,7 @@ as they were.
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +109,10 @@ def load_files(folder: str | Path, paths, mapping: str | Path | dict | Mapping, 
         types = [_sources.columns_of(conn, s, mapping) for s in sources]
         conn.execute("BEGIN TRANSACTION")
         try:
-            report = _load(conn, sources, types, mapping, digests, actor, replace)
+            # Beside the database, where DuckDB spills too: the room a big load needs is there.
+            with tempfile.TemporaryDirectory(prefix="logs-load-", dir=folder) as scratch:
+                report = _load(conn, sources, types, mapping, digests, actor, replace,
+                               Path(scratch))
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -129,13 +133,13 @@ def _refuse_reload(conn: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> 
                                     "(--replace).")
 
 
-def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: bool
-          ) -> LoadReport:
+def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: bool,
+          scratch: Path) -> LoadReport:
     load_id = conn.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     if replace:
         conn.execute("DELETE FROM events")
         conn.execute("DELETE FROM rejects")
-    _stage(conn, sources, types, mapping, load_id)
+    _stage(conn, sources, types, mapping, load_id, scratch)
     _hold(conn)
     _check_duplicates(conn, mapping, load_id)
     _check_order(conn, mapping)
@@ -180,21 +184,23 @@ def _unreadable(err: duckdb.Error) -> LogsError:
                      "file named there or export it again.")
 
 
-def _stage(conn, sources, types, mapping: Mapping, load_id: int) -> None:
+def _stage(conn, sources, types, mapping: Mapping, load_id: int, scratch: Path) -> None:
     """Number the files (``source_files``) and define ``_staged``: every row of every file
     in canonical columns with its first row-level problem, read afresh by each query.
 
     Nothing is materialised: a hundred million staged rows would spill to disk uncompressed
-    and be read back by every check. Rows are read instead from the (compressed) files a few
-    times: twice for the hashes that find candidates for the checks that need the whole load,
-    once for the rows a check may reject (``_hold``), once into ``events``.
+    and be read back by every check. Rows are read instead from the (compressed, columnar)
+    files a few times: twice for the hashes that find candidates for the checks that need the
+    whole load, once for the rows a check may reject (``_hold``), once into ``events``. CSV
+    and JSON Lines files are parsed once, into Parquet in ``scratch``, for that.
     """
     selects, first = [], 1
     for source, kinds in zip(sources, types, strict=True):
         files = source.files()
         conn.executemany("INSERT INTO source_files VALUES (?, ?, ?)",
                          [[load_id, first + i, str(f)] for i, f in enumerate(files)])
-        selects.append(_sources.staging_select(source, first, mapping, kinds))
+        scan = _sources.columnar(conn, source, scratch)
+        selects.append(_sources.staging_select(source, first, mapping, kinds, scan))
         first += len(files)
     union = " UNION ALL BY NAME ".join(selects)
     if "alert_id" not in mapping.columns:
