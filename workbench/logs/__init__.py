@@ -3,8 +3,9 @@
 A YAML mapping (:mod:`~workbench.logs.mapping`) turns the site's columns and codes into the
 canonical events table (:mod:`~workbench.logs.events`); :func:`load` validates the files and
 stores them in the project's ``logs.duckdb`` with every failing row kept in ``rejects``;
-the metrics (:mod:`~workbench.logs.metrics`) are defined once as Ibis expressions and run on
-DuckDB or, through :func:`connect`, on the warehouse where the logs live.
+the metrics (:mod:`~workbench.logs.metrics`, and :mod:`~workbench.logs.outcomes` for those
+against patient outcomes) are defined once as Ibis expressions and run on DuckDB or, through
+:func:`connect`, on the warehouse where the logs live.
 """
 
 from workbench.logs.backends import compute, connect
@@ -20,13 +21,15 @@ from workbench.logs.metrics import (
     dismissal_reasons,
     dismissals,
     downtime,
-    missed_deteriorations,
     overview,
+    stale_input_share,
+    time_to_acknowledge,
+)
+from workbench.logs.outcomes import (
+    missed_deteriorations,
     positive_predictive_value,
     rapid_response_calls,
     sensitivity,
-    stale_input_share,
-    time_to_acknowledge,
 )
 
 __all__ = [

@@ -15,6 +15,14 @@ import pandas as pd
 from workbench.errors import LogsError
 from workbench.logs.mapping import Shifts
 
+#: A grouping key or several.
+By = str | Sequence[str]
+#: Shift times used unless the caller passes the site's own (07:00 and 19:00).
+SITE_SHIFTS = Shifts()
+#: Keys an alert can be grouped by, and keys for events that belong to a place, not a person.
+ALERT_KEYS = ("unit", "role", "actor", "shift", "hour_of_day")
+PLACE_KEYS = ("unit", "shift", "hour_of_day")
+
 #: Time buckets: the site's wall-clock hour, shift (day or night, starting at the mapping's
 #: shift times), calendar day, or ISO week (starting on Monday).
 BUCKETS = ("hour", "shift", "day", "week")

@@ -7,30 +7,40 @@ site's wall clock), the grouping keys (``unit``, ``role``, ``actor``, ``shift``,
 then the metric's own columns, documented below. Buckets: ``hour``, ``shift``, ``day``,
 ``week``. Alerts are placed in the bucket in which they fired, whenever they were answered.
 
+The metrics against patient outcomes (positive predictive value, sensitivity, missed
+deteriorations, rapid response calls) are in :mod:`workbench.logs.outcomes`; :data:`METRICS`
+names them all.
+
 Validated against: hand counts on small event tables (tests/logs/test_metrics.py), and the same
 numbers from DuckDB and from Spark on the Riverside example (tests/logs/test_backends.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from workbench.errors import LogsError
 from workbench.logs._alerts import (
+    ALERT_KEYS,
+    SITE_SHIFTS,
+    By,
     alerts,
-    alerts_followed,
     check_options,
-    deteriorations_alerted,
     execute,
     grouped,
     ratio,
 )
 from workbench.logs.events import NURSE_ROLES
 from workbench.logs.mapping import Shifts
+from workbench.logs.outcomes import (
+    missed_deteriorations,
+    positive_predictive_value,
+    rapid_response_calls,
+    sensitivity,
+)
 
 __all__ = [
     "METRICS",
@@ -40,20 +50,11 @@ __all__ = [
     "dismissal_reasons",
     "dismissals",
     "downtime",
-    "missed_deteriorations",
     "overview",
-    "positive_predictive_value",
-    "rapid_response_calls",
-    "sensitivity",
     "stale_input_share",
     "time_to_acknowledge",
 ]
 
-By = str | Sequence[str]
-#: Shift times used unless the caller passes the site's own (07:00 and 19:00).
-SITE_SHIFTS = Shifts()
-_ALERT_KEYS = ("unit", "role", "actor", "shift", "hour_of_day")
-_PLACE_KEYS = ("unit", "shift", "hour_of_day")
 
 
 def alert_volume(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
@@ -119,7 +120,7 @@ def time_to_acknowledge(events: ir.Table, *, bucket: str = "day", by: By = ("uni
     .. [1] Hyndman RJ, Fan Y (1996). Sample quantiles in statistical packages. The American
        Statistician 50(4):361-365.
     """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="time_to_acknowledge")
+    by = check_options(bucket, by, keys=ALERT_KEYS, metric="time_to_acknowledge")
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     result = table.group_by(["bucket_start", *by]).aggregate(**_wait_measures(table))
     return execute(result, by)
@@ -147,7 +148,7 @@ def acknowledgement_rates(events: ir.Table, *, bucket: str = "day", by: By = ("u
     DataFrame : bucket_start, *by, alerts, acknowledged, within_target, escalated,
     acknowledged_rate, within_target_rate, escalation_rate.
     """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="acknowledgement_rates")
+    by = check_options(bucket, by, keys=ALERT_KEYS, metric="acknowledgement_rates")
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     counts = table.group_by(["bucket_start", *by]).aggregate(
         **_response_counts(table, target_minutes))
@@ -186,7 +187,7 @@ def dismissals(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
        and repeated alerts on alert fatigue in a clinical decision support system. BMC Medical
        Informatics and Decision Making 17:36.
     """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="dismissals")
+    by = check_options(bucket, by, keys=ALERT_KEYS, metric="dismissals")
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     counts = table.group_by(["bucket_start", *by]).aggregate(**_dismissal_counts(table))
     result = counts.mutate(**_dismissal_rates(counts))
@@ -219,7 +220,7 @@ def dismissal_reasons(events: ir.Table, *, bucket: str = "week", by: By = ("unit
     -------
     DataFrame : bucket_start, *by, reason, dismissals, share.
     """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="dismissal_reasons")
+    by = check_options(bucket, by, keys=ALERT_KEYS, metric="dismissal_reasons")
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     table = table.filter(table.action == "dismissed").mutate(
         reason=ibis.coalesce(table.reason.strip().lower(), ""))
@@ -247,7 +248,7 @@ def stale_input_share(events: ir.Table, *, bucket: str = "day", by: By = ("unit"
     -------
     DataFrame : bucket_start, *by, alerts, stale_alerts, stale_share.
     """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="stale_input_share")
+    by = check_options(bucket, by, keys=ALERT_KEYS, metric="stale_input_share")
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     counts = table.group_by(["bucket_start", *by]).aggregate(**_stale_counts(table))
     return execute(counts.mutate(**_stale_rates(counts)).drop("flagged"), by)
@@ -260,111 +261,6 @@ def _stale_counts(table: ir.Table) -> dict:
 
 def _stale_rates(counts: ir.Table) -> dict:
     return {"stale_share": ratio(counts.stale_alerts, counts.flagged)}
-
-
-def positive_predictive_value(events: ir.Table, *, bucket: str = "week", by: By = ("unit",),
-                              shifts: Shifts = SITE_SHIFTS, horizon_hours: float = 12
-                              ) -> pd.DataFrame:
-    """Positive predictive value of the alert for deterioration.
-
-    Definition: alerts followed, within ``horizon_hours``, by a ``deterioration`` event of the
-    same entity / alerts [1]_ [2]_. Needs outcome events in the log.
-
-    Returns
-    -------
-    DataFrame : bucket_start, *by, alerts, followed, ppv.
-
-    References
-    ----------
-    .. [1] Altman DG, Bland JM (1994). Diagnostic tests 2: predictive values. BMJ 309:102.
-    .. [2] Wong A, Otles E, Donnelly JP, et al. (2021). External validation of a widely
-       implemented proprietary sepsis prediction model in hospitalized patients. JAMA
-       Internal Medicine 181(8):1065-1070.
-    """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="positive_predictive_value")
-    _require_outcomes(events)
-    table = grouped(alerts_followed(events, horizon_hours), "local_ts", bucket, by, shifts)
-    counts = table.group_by(["bucket_start", *by]).aggregate(
-        alerts=table.count(), followed=table.alert_id.count(where=table.followed))
-    return execute(counts.mutate(ppv=ratio(counts.followed, counts.alerts)), by)
-
-
-def sensitivity(events: ir.Table, *, bucket: str = "week", by: By = ("unit",),
-                shifts: Shifts = SITE_SHIFTS, horizon_hours: float = 12) -> pd.DataFrame:
-    """Sensitivity of the alert: the share of deteriorations it warned of.
-
-    Definition: ``deterioration`` events with an alert on the same entity in the
-    ``horizon_hours`` before / deterioration events [1]_. Deteriorations are bucketed by when
-    they happened. Needs outcome events in the log.
-
-    Returns
-    -------
-    DataFrame : bucket_start, *by, deteriorations, alerted, sensitivity.
-
-    References
-    ----------
-    .. [1] Altman DG, Bland JM (1994). Diagnostic tests 1: sensitivity and specificity. BMJ
-       308:1552.
-    """
-    by = check_options(bucket, by, keys=_PLACE_KEYS, metric="sensitivity")
-    _require_outcomes(events)
-    table = grouped(deteriorations_alerted(events, horizon_hours), "local_ts", bucket, by,
-                    shifts)
-    counts = table.group_by(["bucket_start", *by]).aggregate(
-        deteriorations=table.count(), alerted=table.event_id.count(where=table.alerted))
-    return execute(counts.mutate(sensitivity=ratio(counts.alerted, counts.deteriorations)), by)
-
-
-def missed_deteriorations(events: ir.Table, *, bucket: str = "week", by: By = (),
-                          shifts: Shifts = SITE_SHIFTS, horizon_hours: float = 12
-                          ) -> pd.DataFrame:
-    """The countermetric: deteriorations with no alert before them.
-
-    Definition (Riverside's, set before go-live, P12): deteriorations (rapid response calls,
-    unplanned ICU transfers, cardiac arrests) with no alert on the same entity in the
-    ``horizon_hours`` (12) before. A balancing measure in the sense of the Model for
-    Improvement [1]_: it watches for harm that a change meant to reduce alerts could cause.
-    Counts are small; compare periods with an exact test before reading a change into them.
-
-    Returns
-    -------
-    DataFrame : bucket_start, *by, deteriorations, missed, missed_share.
-
-    References
-    ----------
-    .. [1] Langley GJ, Moen RD, Nolan KM, et al. (2009). The Improvement Guide, 2nd ed.
-       Jossey-Bass (balancing measures).
-    """
-    by = check_options(bucket, by, keys=_PLACE_KEYS, metric="missed_deteriorations")
-    _require_outcomes(events)
-    table = grouped(deteriorations_alerted(events, horizon_hours), "local_ts", bucket, by,
-                    shifts)
-    counts = table.group_by(["bucket_start", *by]).aggregate(
-        deteriorations=table.count(), missed=table.event_id.count(where=~table.alerted))
-    return execute(counts.mutate(missed_share=ratio(counts.missed, counts.deteriorations)), by)
-
-
-def rapid_response_calls(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
-                         shifts: Shifts = SITE_SHIFTS) -> pd.DataFrame:
-    """Calls to the rapid response team, automatic and by staff, with or without an alert.
-
-    Definitions: ``calls`` = ``rapid_response_called`` events; ``auto_pages`` = those with
-    action ``auto_page`` (score at or above the auto-page level); ``without_alert`` = calls
-    by staff not linked to an alert (a nurse's own judgement, e.g. when the score is not
-    trusted).
-
-    Returns
-    -------
-    DataFrame : bucket_start, *by, calls, auto_pages, without_alert.
-    """
-    by = check_options(bucket, by, keys=_PLACE_KEYS, metric="rapid_response_calls")
-    table = events.filter(events.event_type == "rapid_response_called")
-    table = grouped(table, "local_ts", bucket, by, shifts)
-    result = table.group_by(["bucket_start", *by]).aggregate(
-        calls=table.count(), auto_pages=table.event_id.count(where=table.action == "auto_page"),
-        without_alert=table.event_id.count(where=(table.action != "auto_page")
-                                           & table.alert_id.isnull()))
-    return execute(result, by)
 
 
 def downtime(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
@@ -423,13 +319,6 @@ def _calendar(first, last, bucket: str, shifts: Shifts) -> pd.DataFrame:
                          "bucket_end": pd.DatetimeIndex(ends).astype("datetime64[us]")})
 
 
-def _require_outcomes(events: ir.Table) -> None:
-    if events.filter(events.event_type == "deterioration").count().to_pandas() == 0:
-        raise LogsError(22, "the logs hold no deterioration events, so PPV, sensitivity and "
-                        "the missed-deterioration countermetric cannot be computed. Load the "
-                        "outcome register with the alert log (event type deterioration).")
-
-
 def overview(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
              shifts: Shifts = SITE_SHIFTS, target_minutes: float = 30) -> pd.DataFrame:
     """The main figures side by side, one row per bucket and key.
@@ -444,7 +333,7 @@ def overview(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
     DataFrame : bucket_start, *by, alerts, median_minutes, p90_minutes, within_target_rate,
     escalation_rate, dismissal_rate, stale_share, [alerts_per_nurse_shift], [downtime_minutes].
     """
-    by = check_options(bucket, by, keys=_ALERT_KEYS, metric="overview")
+    by = check_options(bucket, by, keys=ALERT_KEYS, metric="overview")
     keys = ["bucket_start", *by]
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     measures = {**_wait_measures(table), **_response_counts(table, target_minutes),
