@@ -334,10 +334,10 @@ class Project:
             return coding.write_memo(self._conn, target_kind, target_id, text,
                                      author or self.user)
 
-    def edit_memo(self, memo_id: str, text: str) -> None:
+    def edit_memo(self, memo_id: str, text: str, author: str | None = None) -> None:
         """Replace a memo's text (the old text stays in the audit log)."""
         with atomic(self._conn):
-            coding.edit_memo(self._conn, memo_id, text, self.user)
+            coding.edit_memo(self._conn, memo_id, text, author or self.user)
 
     def memos(self, target_kind: str | None = None, target_id: str | None = None
               ) -> pd.DataFrame:

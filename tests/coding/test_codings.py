@@ -139,3 +139,6 @@ def test_memos_on_project_document_and_code(coded):
         project.memo("code", "nope", "x")
     edit = project.history().iloc[-1]
     assert edit["action"] == "edit memo" and "Rich on repair." in edit["before"]
+    with pytest.raises(CodingError, match="WB-CODING-021: a memo needs some text"):
+        project.edit_memo(memo_id, "   ")
+    assert project.memos()["text"].tolist()[1] == "Rich on repair work."

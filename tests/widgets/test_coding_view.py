@@ -122,6 +122,23 @@ def test_memos_on_the_document_and_on_a_coding(study):
     assert len(study.memos()) == 2
 
 
+def test_a_memo_is_changed_and_its_old_text_kept_in_the_history(study):
+    view = CodingView(study, coder="ben")
+    send(view, "memo", text="Night shift.", coding_id=None)
+    memo_id = view.memos[0]["memo_id"]
+    status = send(view, "edit_memo", memo_id=memo_id, text="Night shift, ward 5E.")
+    assert status["kind"] == "saved" and "memo changed" in status["message"]
+    assert [m["text"] for m in view.memos] == ["Night shift, ward 5E."]
+    edit = study.history().iloc[-1]
+    assert (edit["action"], edit["actor"]) == ("edit memo", "ben")
+    assert "Night shift." in edit["before"]
+    empty = send(view, "edit_memo", memo_id=memo_id, text=" ")
+    assert empty["kind"] == "error" and "needs some text" in empty["message"]
+    gone = send(view, "edit_memo", memo_id="memo_nope", text="x")
+    assert gone["kind"] == "error" and "no longer shown here" in gone["message"]
+    assert study.memos()["text"].tolist() == ["Night shift, ward 5E."]
+
+
 def test_accept_and_reject_suggestions(study):
     view = CodingView(study, coder="ana")
     first, second = view.suggestions[:2]

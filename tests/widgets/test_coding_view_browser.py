@@ -297,6 +297,26 @@ def test_write_a_memo_on_a_coding(lab, page, view):
     expect(view.locator(".wb-memos")).to_contain_text("Ben codes the list")
 
 
+def test_change_a_memo(lab, page, view):
+    with stored(lab) as project:  # a coding no other test writes memos on
+        coding = project.codings(code="stale-or-missing-data", coder="ana")["coding_id"].iloc[0]
+        memo_id = project.memo("coding", coding, "First thoughts.", author="ana")
+    act(view, lambda: view.locator(".wb-refresh").click())
+    view.locator(f'.wb-t[data-c~="{coding}"]').first.click()
+    view.locator(f'.wb-coding[data-coding="{coding}"]').click()
+    view.locator(f'.wb-memo-edit[data-memo="{memo_id}"]').click()
+    expect(view.locator(".wb-memo")).to_have_value("First thoughts.")
+    expect(view.locator(".wb-memo-save")).to_have_text("Save changes")
+    view.locator(".wb-memo").fill("Second thoughts: the list is the repair.")
+    status = act(view, lambda: page.keyboard.press("Control+Enter"))
+    assert status == "Saved: memo changed (the old text stays in the history)."
+    with stored(lab) as project:
+        texts = project.memos("coding", coding).set_index("memo_id")["text"]
+    assert texts[memo_id] == "Second thoughts: the list is the repair."
+    expect(view.locator(".wb-memo")).to_have_value("")
+    expect(view.locator(".wb-memo-save")).to_have_text("Save memo")
+
+
 def test_accept_and_reject_suggestions(lab, page, view):
     first = view.locator(".wb-suggestion").first.get_attribute("data-suggestion")
     status = act(view, lambda: view.locator(f'.wb-accept[data-suggestion="{first}"]').click())

@@ -40,6 +40,8 @@ def edit_memo(conn: sqlite3.Connection, memo_id: str, text: str, author: str) ->
     row = conn.execute("SELECT text FROM memos WHERE memo_id = ?", (memo_id,)).fetchone()
     if row is None:
         raise CodingError(23, f"no memo '{memo_id}'. See project.memos().")
+    if not text or not text.strip():
+        raise CodingError(21, "a memo needs some text; the memo keeps its own.")
     conn.execute("UPDATE memos SET text = ?, updated_at = ? WHERE memo_id = ?",
                  (text, now(), memo_id))
     append_audit(conn, actor=author, action="edit memo", entity="memo", entity_id=memo_id,

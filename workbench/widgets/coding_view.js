@@ -252,6 +252,7 @@ function render({ model, el }) {
     text: null, cpToU16: new Int32Array(1), leafStarts: new Int32Array(0), leaves: [],
     pending: null, focusCoding: null, focusSuggestion: null, here: [], show: "",
     query: "", cursor: 0, choices: [], seq: 0, waiting: null, memoSeq: null, codeSeq: null,
+    editingMemo: null,
     timer: null, frame: null, blocks: [], drawn: [], drawnSuggestions: [], lanes: new Map(),
     colors: new Map(),
   };
@@ -281,7 +282,7 @@ function render({ model, el }) {
     const status = model.get("status") || {};
     if (status.seq && String(status.seq).startsWith(`${viewId}:`)) {
       if (status.seq === s.waiting) s.waiting = null;
-      if (status.seq === s.memoSeq && status.kind === "saved") memoBox.value = "";
+      if (status.seq === s.memoSeq && status.kind === "saved") stopEditingMemo();
       if (status.seq === s.codeSeq && status.kind === "saved") clearSelection();
     }
     if (!s.waiting) showStatus(status);
@@ -562,11 +563,30 @@ function render({ model, el }) {
   function renderMemos() {
     const target = s.focusCoding ? ["coding", s.focusCoding] : ["document", model.get("doc_id")];
     const name = s.focusCoding ? "the coding in focus" : `the document ${model.get("document_name")}`;
-    $(".wb-memo-target").textContent = `On ${name}:`;
     const memos = model.get("memos").filter((m) => m.target_kind === target[0] && m.target_id === target[1]);
-    $(".wb-memos").innerHTML = memos.map((m) => html`<div class="wb-memo-item">
+    if (s.editingMemo && !memos.some((m) => m.memo_id === s.editingMemo)) stopEditingMemo();
+    const editing = memos.find((m) => m.memo_id === s.editingMemo);
+    $(".wb-memo-target").textContent = editing ? `Changing ${editing.author}'s memo on ${name} (Escape leaves it as it was):` : `On ${name}:`;
+    $(".wb-memo-save").textContent = editing ? "Save changes" : "Save memo";
+    $(".wb-memos").innerHTML = memos.map((m) => html`<div class="wb-memo-item${m.memo_id === s.editingMemo ? " wb-current" : ""}">
       <span class="wb-meta">${escapeText(m.author)}, ${escapeText(m.created_at.slice(0, 16).replace("T", " "))}</span>
+      <button class="wb-memo-edit" data-memo="${escapeText(m.memo_id)}" title="Change this memo">Edit</button>
       <div>${escapeText(m.text)}</div></div>`).join("");
+  }
+
+  function editMemo(memoId) {
+    const memo = model.get("memos").find((m) => m.memo_id === memoId);
+    if (!memo) return;
+    s.editingMemo = memoId;
+    memoBox.value = memo.text;
+    renderMemos();
+    memoBox.focus();
+  }
+
+  function stopEditingMemo() {
+    s.editingMemo = null;
+    memoBox.value = "";
+    renderMemos();
   }
 
   function renderSuggestions() {
@@ -645,6 +665,10 @@ function render({ model, el }) {
     else if (event.target.closest(".wb-suggestion")) focusSuggestion(event.target.closest(".wb-suggestion").dataset.suggestion);
   });
   $(".wb-memo-save").addEventListener("click", saveMemo);
+  $(".wb-memos").addEventListener("click", (event) => {
+    const button = event.target.closest(".wb-memo-edit");
+    if (button) editMemo(button.dataset.memo);
+  });
   $(".wb-prev").addEventListener("click", () => send("previous", {}, "Opening…"));
   $(".wb-next").addEventListener("click", () => send("next", {}, "Opening…"));
   // After a choice in a drop-down, keys go to the widget again (n, p, 1-9 ...), not to the
@@ -663,7 +687,9 @@ function render({ model, el }) {
   filterBox.addEventListener("input", () => { s.query = filterBox.value; s.cursor = 0; renderTree(); });
 
   function saveMemo() {
-    s.memoSeq = send("memo", { text: memoBox.value, coding_id: s.focusCoding });
+    s.memoSeq = s.editingMemo
+      ? send("edit_memo", { memo_id: s.editingMemo, text: memoBox.value })
+      : send("memo", { text: memoBox.value, coding_id: s.focusCoding });
   }
 
   function moveCursor(step) {
@@ -684,6 +710,9 @@ function render({ model, el }) {
     } else if (event.target === memoBox && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       saveMemo();
+    } else if (event.target === memoBox && event.key === "Escape" && s.editingMemo) {
+      stopEditingMemo();
+      el.focus({ preventScroll: true });
     } else if (event.key === "Escape") {
       el.focus({ preventScroll: true });
     }

@@ -47,8 +47,8 @@ class CodingView(anywidget.AnyWidget):
     Every action is stored at once through the project (one transaction each); the status
     line says "Saved" only after that, or says in plain words why nothing was stored.
     The same actions are methods here (``apply_code``, ``remove_coding``, ``write_memo``,
-    ``accept_suggestion``, ``reject_suggestion``, ``show``), each returning True when it
-    stored or opened something and False when it showed a message instead.
+    ``edit_memo``, ``accept_suggestion``, ``reject_suggestion``, ``show``), each returning True
+    when it stored or opened something and False when it showed a message instead.
     """
 
     _esm = Path(__file__).with_name("coding_view.js")
@@ -155,6 +155,19 @@ class CodingView(anywidget.AnyWidget):
             self._project.memo(kind, target, text, author=self.coder)
             self._load_memos()
             return f"Saved: memo on this {kind}."
+        return self._attempt(store)
+
+    def edit_memo(self, memo_id: str, text: str) -> bool:
+        """Replace the text of a memo shown in this document (the old text stays in the
+        project's history)."""
+        if memo_id not in {m["memo_id"] for m in self.memos}:
+            return self._report("error", "Not saved: that memo is no longer shown here. Click "
+                                "Refresh, then edit it again.")
+
+        def store() -> str:
+            self._project.edit_memo(memo_id, text, author=self.coder)
+            self._load_memos()
+            return "Saved: memo changed (the old text stays in the history)."
         return self._attempt(store)
 
     def accept_suggestion(self, suggestion_id: str) -> bool:
@@ -307,6 +320,7 @@ _ACTIONS: dict[str, Callable[[CodingView, dict], bool | None]] = {
     "code": CodingView._code_selection,
     "uncode": lambda view, c: view.remove_coding(c.get("coding_id", "")),
     "memo": lambda view, c: view.write_memo(c.get("text", ""), c.get("coding_id")),
+    "edit_memo": lambda view, c: view.edit_memo(c.get("memo_id", ""), c.get("text", "")),
     "accept": lambda view, c: view.accept_suggestion(c.get("suggestion_id", "")),
     "reject": lambda view, c: view.reject_suggestion(c.get("suggestion_id", "")),
     "open": lambda view, c: view.show(c.get("doc_id", "")),
