@@ -317,6 +317,27 @@ def test_change_a_memo(lab, page, view):
     expect(view.locator(".wb-memo-save")).to_have_text("Save memo")
 
 
+def test_fold_a_family_of_codes(lab, page, view):
+    with stored(lab) as project:
+        before = len(project.codings(coder="*"))
+    tree = view.locator(".wb-tree")
+    family = '.wb-fold[data-code="repair-and-invisible-work"]'
+    children = ('.wb-code[data-code="workarounds"]', '.wb-code[data-code="manual-verification"]')
+    assert all(tree.locator(c).count() == 1 for c in children)
+    tree.locator(family).click()
+    assert all(tree.locator(c).count() == 0 for c in children)
+    expect(tree.locator(family)).to_have_text("▸")
+    # Filtering looks inside folded families; clearing the filter folds them again.
+    view.locator(".wb-filter").fill("workaround")
+    expect(tree.locator(children[0])).to_have_count(1)
+    view.locator(".wb-filter").fill("")
+    expect(tree.locator(children[0])).to_have_count(0)
+    tree.locator(family).click()
+    assert all(tree.locator(c).count() == 1 for c in children)
+    with stored(lab) as project:  # folding is not coding
+        assert len(project.codings(coder="*")) == before
+
+
 def test_accept_and_reject_suggestions(lab, page, view):
     first = view.locator(".wb-suggestion").first.get_attribute("data-suggestion")
     status = act(view, lambda: view.locator(f'.wb-accept[data-suggestion="{first}"]').click())

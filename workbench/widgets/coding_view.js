@@ -252,7 +252,7 @@ function render({ model, el }) {
     text: null, cpToU16: new Int32Array(1), leafStarts: new Int32Array(0), leaves: [],
     pending: null, focusCoding: null, focusSuggestion: null, here: [], show: "",
     query: "", cursor: 0, choices: [], seq: 0, waiting: null, memoSeq: null, codeSeq: null,
-    editingMemo: null,
+    editingMemo: null, folded: new Set(),
     timer: null, frame: null, blocks: [], drawn: [], drawnSuggestions: [], lanes: new Map(),
     colors: new Map(),
   };
@@ -304,11 +304,17 @@ function render({ model, el }) {
     const q = s.query.trim().toLowerCase();
     const matches = (c) => !q || `${c.name} ${c.code_id} ${c.path}`.toLowerCase().includes(q);
     const byId = new Map(codes.map((c) => [c.code_id, c]));
+    const parents = new Set(codes.map((c) => c.parent_id));
     const keep = new Set();
     for (const c of codes.filter(matches)) {
       for (let x = c; x && !keep.has(x.code_id); x = byId.get(x.parent_id)) keep.add(x.code_id);
     }
-    const rows = codes.filter((c) => keep.has(c.code_id));
+    // A folded code hides the codes below it, unless a filter is looking for them.
+    const hidden = (c) => {
+      for (let x = byId.get(c.parent_id); x; x = byId.get(x.parent_id)) if (s.folded.has(x.code_id)) return true;
+      return false;
+    };
+    const rows = codes.filter((c) => keep.has(c.code_id) && (q || !hidden(c)));
     s.choices = rows.filter(matches);
     s.cursor = Math.min(s.cursor, Math.max(0, s.choices.length - 1));
     const cursorId = s.choices.length ? s.choices[s.cursor].code_id : null;
@@ -317,7 +323,9 @@ function render({ model, el }) {
       const cls = `wb-code${c.code_id === cursorId ? " wb-cursor" : ""}${number < 0 ? " wb-context" : ""}`;
       return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
            style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
-        <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>
+        <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>${parents.has(c.code_id) && !q
+          ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${s.folded.has(c.code_id) ? "Show" : "Hide"} the codes below">${s.folded.has(c.code_id) ? "▸" : "▾"}</span>`
+          : `<span class="wb-fold-space"></span>`}
         <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
     }).join("")
       : `<div class="wb-empty">${codes.length ? "No code matches the filter." : "No codebook yet: load one with project.set_codebook(...)."}</div>`;
@@ -651,8 +659,13 @@ function render({ model, el }) {
 
   $(".wb-tree").addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
   $(".wb-tree").addEventListener("click", (event) => {
+    const fold = event.target.closest(".wb-fold");
     const row = event.target.closest(".wb-code");
-    if (row) applyCode(row.dataset.code);
+    if (fold) {
+      const id = fold.dataset.code;
+      if (!s.folded.delete(id)) s.folded.add(id);
+      renderTree();
+    } else if (row) applyCode(row.dataset.code);
   });
   $(".wb-here").addEventListener("click", (event) => {
     const button = event.target.closest(".wb-remove");
