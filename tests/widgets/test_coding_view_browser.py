@@ -326,7 +326,7 @@ def test_fold_a_family_of_codes(lab, page, view):
     assert all(tree.locator(c).count() == 1 for c in children)
     tree.locator(family).click()
     assert all(tree.locator(c).count() == 0 for c in children)
-    expect(tree.locator(family)).to_have_text("▸")
+    expect(tree.locator(family)).to_have_text("⊞")
     # Filtering looks inside folded families; clearing the filter folds them again.
     view.locator(".wb-filter").fill("workaround")
     expect(tree.locator(children[0])).to_have_count(1)

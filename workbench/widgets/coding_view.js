@@ -324,7 +324,7 @@ function render({ model, el }) {
       return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
            style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
         <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>${parents.has(c.code_id) && !q
-          ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${s.folded.has(c.code_id) ? "Show" : "Hide"} the codes below">${s.folded.has(c.code_id) ? "▸" : "▾"}</span>`
+          ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${s.folded.has(c.code_id) ? "Show" : "Hide"} the codes below">${s.folded.has(c.code_id) ? "⊞" : "⊟"}</span>`
           : `<span class="wb-fold-space"></span>`}
         <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
     }).join("")
