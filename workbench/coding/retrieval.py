@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import pandas as pd
@@ -28,6 +27,11 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
     frame = pd.read_sql_query(
         f"""
         SELECT c.coding_id, c.doc_id, d.name AS document, d.kind, d.date, d.case_id,
+               -- Turns are keyed (doc_id, unit, ordinal) in text order: the last one
+               -- starting at or before the quote, if the quote starts inside it.
+               (SELECT CASE WHEN s."end" > c.start THEN s.speaker END FROM segments s
+                 WHERE s.doc_id = c.doc_id AND s.unit = 'turn' AND s.start <= c.start
+                 ORDER BY s.ordinal DESC LIMIT 1) AS speaker,
                c.start, c."end", c.code_id, k.name AS code, c.coder, c.origin,
                substr(d.text, max(c.start - ?, 0) + 1, c.start - max(c.start - ?, 0))
                  AS before,
@@ -38,21 +42,5 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
           AND c.code_id IN ({', '.join('?' * len(ids))}) AND {layer}
         ORDER BY d.name, c.start, c."end"
         """, conn, params=params)
-    frame.insert(6, "speaker", _speakers(conn, frame))
     return frame.merge(attributes_wide(conn, "case", "case_id"), on="case_id", how="left",
                        suffixes=("", "_case"))
-
-
-def _speakers(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.Series:
-    """The speaker of the turn each quote starts in (None outside any turn), aligned to
-    ``frame``: the last turn starting at or before the quote, if the quote starts inside it."""
-    turns = pd.read_sql_query(
-        'SELECT doc_id, start AS turn_start, "end" AS turn_end, speaker FROM segments '
-        "WHERE unit = 'turn' AND doc_id IN (SELECT value FROM json_each(?))", conn,
-        params=[json.dumps(sorted(set(frame["doc_id"])))])
-    quotes = frame[["doc_id", "start"]].reset_index().sort_values("start")
-    found = pd.merge_asof(quotes, turns.sort_values("turn_start"), left_on="start",
-                          right_on="turn_start", by="doc_id").set_index("index")
-    inside = found["start"] < found["turn_end"]
-    return found["speaker"].where(inside).astype(object).where(inside, None).reindex(
-        frame.index)

@@ -171,10 +171,10 @@ def _v2_coding(conn: sqlite3.Connection) -> None:
 
 
 def _v3_segments_by_key(conn: sqlite3.Connection) -> None:
-    """Drop the index of segments by position: keeping it up to date cost an import a third
-    of its time (a million segments), and the one query that used it, the speaker of a
-    quote, now looks turns up in one pass (:func:`workbench.coding.retrieval.retrieve`).
-    Segments stay keyed by (doc_id, unit, ordinal), which orders them by position too."""
+    """Drop the index of segments by position: keeping it up to date cost a third of an
+    import's final copy (a million segments). Segments stay keyed by (doc_id, unit, ordinal),
+    which orders a unit's segments by position too, so the one query that used the index, the
+    speaker of a quote (:func:`workbench.coding.retrieval.retrieve`), walks that key instead."""
     conn.execute("DROP INDEX segments_position")
 
 
