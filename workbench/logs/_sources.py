@@ -22,10 +22,10 @@ KINDS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
          ".parquet": "parquet"}
 #: Prefix of the columns that carry a source value as read, to explain a reject in its words.
 RAW = "raw:"
-#: Canonical columns that a value can fail to map into.
 #: DuckDB's number types, which need no check on the way to a score or threshold.
 NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
            "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"}
+#: Canonical columns that a value can fail to map into.
 CHECKED = ("ts", "event_type", "unit", "actor_role", "action", "outcome", "inputs_stale",
            "score", "threshold")
 
@@ -175,9 +175,10 @@ def _canonical(name: str, column: str, kind: str, mapping: Mapping) -> str:
     if name == "event_type":
         return f"CASE WHEN {text} IN ({', '.join(map(quote, EVENT_TYPES))}) THEN {text} END"
     if name in ("score", "threshold"):
-        return f"CAST({column} AS DOUBLE)" if _numeric(kind) else f"TRY_CAST({text} AS DOUBLE)"
+        return (f"CAST({column} AS DOUBLE)" if _typed(name, kind, mapping)
+                else f"TRY_CAST({text} AS DOUBLE)")
     if name == "inputs_stale":
-        return column if kind == "BOOLEAN" else f"TRY_CAST({text} AS BOOLEAN)"
+        return column if _typed(name, kind, mapping) else f"TRY_CAST({text} AS BOOLEAN)"
     return text
 
 
@@ -185,8 +186,10 @@ def _numeric(kind: str) -> bool:
     return kind in NUMERIC or kind.startswith("DECIMAL")
 
 
-def _typed(name: str, kind: str) -> bool:
+def _typed(name: str, kind: str, mapping: Mapping) -> bool:
     """True if the source's type already guarantees the canonical one (no value can fail)."""
+    if name in mapping.values:
+        return False
     return (name in ("score", "threshold") and _numeric(kind)) or (
         name == "inputs_stale" and kind == "BOOLEAN")
 
@@ -230,7 +233,7 @@ def problems_sql(mapping: Mapping, types: dict[str, str]) -> tuple[str, str]:
         if name not in mapping.columns:
             continue
         column = mapping.columns[name]
-        if _typed(name, types[column]):
+        if _typed(name, types[column], mapping):
             continue
         problem = "unknown_event_type" if name == "event_type" else "unknown_value"
         if name in mapping.values:
