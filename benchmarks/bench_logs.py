@@ -195,8 +195,12 @@ def main() -> None:
         work = root / f"{n}"
         reuse = args.keep and any((work / "raw").glob("*.parquet"))
         for old in work.glob("*"):
-            if not (reuse and old.name == "raw"):
-                shutil.rmtree(old) if old.is_dir() else old.unlink()
+            if reuse and old.name == "raw":
+                continue
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
         work.mkdir(parents=True, exist_ok=True)
         made = "reused from an earlier run" if reuse else \
             f"generated in {_measure('generate', n, work)['seconds']} s"
