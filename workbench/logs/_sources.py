@@ -116,13 +116,12 @@ def columns_of(conn: duckdb.DuckDBPyConnection, source: Source, mapping: Mapping
     return types
 
 
-def columnar(conn: duckdb.DuckDBPyConnection, source: Source, scratch: Path) -> str:
+def columnar(conn: duckdb.DuckDBPyConnection, source: Source, staged: Path) -> str:
     """A scan of the source that is cheap to repeat: a Parquet source as it is; a CSV or JSON
-    Lines file parsed once into a Parquet file in ``scratch`` (a load reads its rows four
+    Lines file parsed once into the Parquet file ``staged`` (a load reads its rows four
     times, and parsing text is most of the cost of reading it)."""
     if source.kind == "parquet":
         return source.scan()
-    staged = scratch / f"{len(list(scratch.iterdir()))}.parquet"
     try:
         conn.execute(f"COPY (SELECT * FROM {source.scan()}) TO {quote(str(staged))} "
                      "(FORMAT parquet)")

@@ -195,11 +195,11 @@ def _stage(conn, sources, types, mapping: Mapping, load_id: int, scratch: Path) 
     and JSON Lines files are parsed once, into Parquet in ``scratch``, for that.
     """
     selects, first = [], 1
-    for source, kinds in zip(sources, types, strict=True):
+    for n, (source, kinds) in enumerate(zip(sources, types, strict=True)):
         files = source.files()
         conn.executemany("INSERT INTO source_files VALUES (?, ?, ?)",
                          [[load_id, first + i, str(f)] for i, f in enumerate(files)])
-        scan = _sources.columnar(conn, source, scratch)
+        scan = _sources.columnar(conn, source, scratch / f"source-{n}.parquet")
         selects.append(_sources.staging_select(source, first, mapping, kinds, scan))
         first += len(files)
     union = " UNION ALL BY NAME ".join(selects)
