@@ -18,6 +18,7 @@ import yaml
 from workbench.codebook.model import ChangelogEntry, Code, Codebook
 from workbench.codebook.validate import check
 from workbench.errors import CodebookError
+from workbench.safe_input import UnsafeYaml, load_yaml
 
 __all__ = ["load_codebook", "save_codebook", "dump_yaml", "to_markdown_table"]
 
@@ -78,7 +79,9 @@ def load_codebook(source: str | os.PathLike[str]) -> Codebook:
 def _codebook_from_yaml(text: str, *, source_name: str = TEXT_SOURCE_NAME) -> Codebook:
     """Parse and check codebook YAML text; ``source_name`` names it in error messages."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
+    except UnsafeYaml as err:
+        raise CodebookError(3, f"{source_name}: the codebook is refused: {err}.") from err
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

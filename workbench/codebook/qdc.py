@@ -46,6 +46,7 @@ from workbench.codebook.model import Code, Codebook
 from workbench.codebook.validate import COLOR, SLUG, check, slugify
 from workbench.errors import CodebookError, InteropError
 from workbench.interop.safe_xml import parse_xml
+from workbench.safe_input import load_yaml
 
 __all__ = ["export_qdc", "import_qdc", "code_guid", "read_codes", "write_codes", "NAMESPACE"]
 
@@ -301,7 +302,7 @@ class _Reader:
         if cut < 0:
             return text.strip(), {}
         try:
-            fields = yaml.safe_load(text[cut + len(MARKER) + 3 :])
+            fields = load_yaml(text[cut + len(MARKER) + 3 :])
         except yaml.YAMLError:
             fields = None
         if not isinstance(fields, Mapping):

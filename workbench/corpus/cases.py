@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 
 from workbench.errors import ImportError_
+from workbench.safe_input import UnsafeYaml, load_yaml
 from workbench.store import append_audit
 from workbench.store.audit import now
 
@@ -71,7 +72,11 @@ def _frame(source: str | Path | pd.DataFrame | dict | list) -> tuple[pd.DataFram
             ) from err
     if path.suffix.lower() in (".yaml", ".yml"):
         try:
-            return _from_mapping(yaml.safe_load(path.read_text(encoding="utf-8"))), path.name
+            return _from_mapping(load_yaml(path.read_text(encoding="utf-8"))), path.name
+        except UnsafeYaml as err:
+            raise ImportError_(
+                29, f"{path.name}: the attributes file is refused: {err}. Nothing was imported."
+            ) from err
         except yaml.YAMLError as err:
             raise ImportError_(
                 22, f"{path.name}: not valid YAML ({err}). Fix the file."

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import yaml
+from workbench.safe_input import load_yaml
 
 #: The example case shipped with the repository.
 RIVERSIDE = Path(__file__).resolve().parents[2] / "corpora" / "riverside"
@@ -60,7 +60,7 @@ class Timeline:
 
 def read_timeline(path: Path = RIVERSIDE / "timeline.yaml") -> Timeline:
     """Read the facts the logs must agree with from ``timeline.yaml``."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = load_yaml(Path(path).read_text(encoding="utf-8"))
     events = {event["id"]: event for event in data["events"]}
     outage, change = events["lab-interface-outage"], events["threshold-change"]
     vacancy = events["night-vacancies-5E"]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import yaml
 
 from workbench.errors import LogsError
 from workbench.logs._timeline import RIVERSIDE
+from workbench.safe_input import load_yaml
 
 __all__ = ["metric_chart", "timeline_marks"]
 
@@ -21,7 +21,7 @@ def timeline_marks(timeline: str | Path = RIVERSIDE / "timeline.yaml") -> pd.Dat
     -------
     DataFrame : id, start, end, what (the first sentence of its description).
     """
-    data = yaml.safe_load(Path(timeline).read_text(encoding="utf-8"))
+    data = load_yaml(Path(timeline).read_text(encoding="utf-8"))
     rows = []
     for event in data.get("events", []):
         start = event.get("at", event.get("start"))

@@ -33,6 +33,7 @@ import yaml
 
 from workbench.errors import LogsError
 from workbench.logs.events import COLUMNS, EVENT_TYPES, REQUIRED
+from workbench.safe_input import UnsafeYaml, load_yaml
 
 __all__ = ["Mapping", "Shifts", "read_mapping"]
 
@@ -112,7 +113,9 @@ def read_mapping(source: str | Path | dict | Mapping) -> Mapping:
         raise LogsError(1, f"mapping file {path} does not exist. Give the path of the YAML "
                         "file that maps your log's columns (see corpora/riverside/logs).")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except UnsafeYaml as err:
+        raise LogsError(14, f"{path.name}: the mapping is refused: {err}.") from err
     except yaml.YAMLError as err:
         raise LogsError(1, f"{path.name} is not valid YAML: {err}. Fix the file.") from err
     return _build(data, path.name)

@@ -11,6 +11,7 @@ from workbench.corpus.header import header_date
 from workbench.corpus.normalise import decode, normalise
 from workbench.corpus.readers.base import SourceDocument
 from workbench.errors import ImportError_
+from workbench.safe_input import UnsafeYaml, load_yaml
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -25,7 +26,11 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = load_yaml(match.group(1)) or {}
+    except UnsafeYaml as err:
+        raise ImportError_(
+            29, f"{name} line 2: the front matter is refused: {err}. Nothing was imported."
+        ) from err
     except yaml.YAMLError as err:
         line = getattr(getattr(err, "problem_mark", None), "line", 0) + 2
         raise ImportError_(
