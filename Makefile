@@ -6,20 +6,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install lock demo test lint bench clean
 
 # Debian's Chromium (and an emoji font) for the widget's browser tests; Playwright drives it
 # and never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 BROWSER_PACKAGES := chromium fonts-noto-color-emoji
 
-$(STAMP): pyproject.toml
+# Set-up installs the exact versions the tests passed with, checked against their hashes
+# (requirements.lock); pyproject.toml keeps ranges for people who use workbench as a library.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing the dependencies in pyproject.toml: pin them again (pip-tools, in its own venv).
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 demo: $(STAMP)
 	rm -rf demo-project

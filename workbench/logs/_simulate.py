@@ -220,7 +220,8 @@ def _alerts(ward, behaviour: Behaviour, timeline: Timeline, clock: _Clock, stays
                          timeline.threshold_before)
     upgrade = _between(frame["t"], *_upgrade_window(clock, timeline))
     keep = (score >= threshold) & ~upgrade
-    frame = frame.assign(score=score, threshold=threshold)[keep].sort_values("t")
+    frame = frame.assign(score=score, threshold=threshold)[keep].sort_values(
+        ["t", "encounter"], kind="stable")
     frame["alert"] = np.arange(1, len(frame) + 1)
     return _respond(frame.reset_index(drop=True), ward, behaviour, timeline, clock, roster,
                     rng)
