@@ -16,6 +16,7 @@ __all__ = [
     "InteropError",
     "ReliabilityError",
     "LogsError",
+    "TriangulationError",
 ]
 
 
@@ -74,3 +75,9 @@ class LogsError(WorkbenchError):
     """Deployment logs: a mapping, a log file or a metric request that cannot be carried out."""
 
     prefix = "WB-LOGS"
+
+
+class TriangulationError(WorkbenchError):
+    """Linking coded evidence to log metrics: keys, timeline events, references, cells."""
+
+    prefix = "WB-TRIANGULATE"

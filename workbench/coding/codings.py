@@ -232,3 +232,13 @@ def code_and_descendants(conn: sqlite3.Connection, code: str) -> list[str]:
         "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT c.code_id FROM codes c "
         "JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree", (root,)).fetchall()
     return [r[0] for r in rows]
+
+
+def coding_span(conn: sqlite3.Connection, coding_id: str) -> tuple[str, int, int]:
+    """The document and span of an active coding: (doc_id, start, end)."""
+    row = conn.execute('SELECT doc_id, start, "end", status FROM codings WHERE coding_id = ?',
+                       (coding_id,)).fetchone()
+    if row is None or row["status"] != "active":
+        state = "was removed" if row else "does not exist"
+        raise CodingError(11, f"coding '{coding_id}' {state}. See project.codings().")
+    return row["doc_id"], int(row["start"]), int(row["end"])

@@ -178,11 +178,54 @@ def _v3_segments_by_key(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX segments_position")
 
 
+_V4 = """
+CREATE TABLE key_crosswalk (
+  log_key    TEXT PRIMARY KEY CHECK (log_key IN ('unit', 'role')),
+  attribute  TEXT NOT NULL,
+  value_map  TEXT NOT NULL DEFAULT '{}',
+  set_at     TEXT NOT NULL,
+  set_by     TEXT NOT NULL
+);
+CREATE TABLE timeline_events (
+  event_id TEXT PRIMARY KEY,
+  label    TEXT NOT NULL,
+  start    TEXT NOT NULL,
+  "end"    TEXT,
+  units    TEXT NOT NULL DEFAULT '[]',
+  ordinal  INTEGER NOT NULL,
+  CHECK ("end" IS NULL OR "end" >= start)
+);
+CREATE TABLE time_references (
+  reference_id TEXT PRIMARY KEY,
+  doc_id       TEXT NOT NULL REFERENCES documents (doc_id),
+  start        INTEGER NOT NULL,
+  "end"        INTEGER NOT NULL,
+  event_id     TEXT REFERENCES timeline_events (event_id),
+  period_start TEXT,
+  period_end   TEXT,
+  created_by   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'removed')),
+  CHECK (0 <= start AND start < "end"),
+  CHECK ((event_id IS NULL) <> (period_start IS NULL)),
+  CHECK (period_start IS NULL OR period_end > period_start)
+);
+CREATE INDEX time_references_doc ON time_references (doc_id, start);
+"""
+
+
+def _v4_triangulation(conn: sqlite3.Connection) -> None:
+    """The key crosswalk between qualitative attributes and log keys, timeline events, and
+    references that place a passage in time (an event or a period)."""
+    _run_script(conn, _V4)
+
+
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "coding", _v2_coding),
     (3, "segments by key", _v3_segments_by_key),
+    (4, "triangulation", _v4_triangulation),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
