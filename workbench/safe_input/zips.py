@@ -27,9 +27,9 @@ __all__ = ["MAX_ZIP_ENTRIES", "MAX_ZIP_RATIO", "MAX_ZIP_TOTAL", "UnsafeZip", "ch
 
 #: The most entries an archive may hold (a Word document has 10 to 50).
 MAX_ZIP_ENTRIES = 2_000
-#: The most bytes all entries together may decompress to (a 1,000-page thesis with figures
-#: is under 100 MB).
-MAX_ZIP_TOTAL = 256 * 2**20
+#: The most bytes all entries together may decompress to (a 300-page report with figures is
+#: under 50 MB).
+MAX_ZIP_TOTAL = 128 * 2**20
 #: The highest compression ratio allowed for an entry that decompresses to more than
 #: ``_RATIO_FLOOR`` bytes; Word's XML compresses 5 to 30 to 1, a bomb about 1,000 to 1.
 MAX_ZIP_RATIO = 150
