@@ -73,10 +73,15 @@ def _labels(index: pd.Index) -> pd.Index:
 def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = True,
                 safe: bool = True) -> Path:
     """Write ``frame`` as ``.parquet`` (raw) or, for any other name, CSV (formulas neutralised
-    unless ``safe=False``); returns the path."""
+    unless ``safe=False``); returns the path.
+
+    CSV rows end in CRLF, as RFC 4180 (section 2) asks: pandas then quotes a cell holding a
+    carriage return, which with ``\n`` endings it writes bare, splitting the row in readers.
+    """
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         frame.to_parquet(path, index=index)
     else:
-        (neutralise_formulas(frame) if safe else frame).to_csv(path, index=index)
+        (neutralise_formulas(frame) if safe else frame).to_csv(path, index=index,
+                                                               lineterminator="\r\n")
     return path
