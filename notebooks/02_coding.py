@@ -133,11 +133,13 @@ quality[quality["codings"] >= 10].sort_values("recall", ascending=False)[
 # %% [markdown]
 # ## Reading back
 # Every quote for *Manual verification* (and the codes below it, such as the new *Phoning the
-# lab*), with 80 characters either side and who said it.
+# lab*), with 80 characters either side and who said it. Two people (ana and ben) coded the
+# example, and no consensus layer exists yet, so every count and retrieval says whose coding
+# it reads: here ana's (`coder="all"` would show both, side by side, in the `coder` column).
 
 # %%
-quotes = project.retrieve("manual-verification", context=80)
-quotes[["document", "kind", "code", "before", "text", "after"]].head(8)
+quotes = project.retrieve("manual-verification", context=80, coder=CODER)
+quotes[["document", "kind", "coder", "code", "before", "text", "after"]].head(8)
 
 # %% [markdown]
 # How often each code was applied, by the participant's role: a count of codings, not of

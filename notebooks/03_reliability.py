@@ -82,5 +82,13 @@ project.reconcile(CODERS, decisions, default="ana")
 # %%
 project.codings().groupby("coder").size()
 
+# %% [markdown]
+# Counts now need no `coder=`: they read the consensus layer in the six reconciled interviews
+# and ana's coding (the only coder there) everywhere else, each passage once. The `coder`
+# column says which layer each number comes from.
+
+# %%
+project.frequencies(by="role").groupby("coder")["codings"].sum()
+
 # %%
 project.history().tail(3)[["at", "actor", "action", "entity_id", "after"]]

@@ -90,3 +90,18 @@ def test_codings_and_retrieve_commands(coded, tmp_path, capsys):
     # 8 characters either side of the quote in P01 (tests/conftest.py), counted by hand.
     assert quotes[["before", "text", "after"]].values.tolist() == [
         ["d. Then ", "we kept a paper list", " on the "]]
+
+
+def test_info_counts_codes_per_coder_not_summed(coded, capsys):
+    from tests.conftest import P01, span
+
+    project, docs = coded
+    for coder in ("ana", "ben"):
+        project.code(docs["interview_P01.txt"], *span(P01, "we kept a paper list"),
+                     "workaround", coder=coder)
+    assert main(["info", str(project.path)]) == 0
+    out = capsys.readouterr().out
+    # One coding each: a column per coder, 1 and 1, where a single total would have said 2.
+    table = out.split("most used codes (codings per coder):\n")[1].splitlines()
+    assert table[0].split() == ["coder", "ana", "ben"]
+    assert table[-1].split() == ["Workaround", "1", "1"]

@@ -75,14 +75,19 @@ def _print_coding_summary(project: Project) -> None:
     versions = project.codebook_versions()
     print(f"\ncodebook '{project.codebook().title}' version {versions['version'].iloc[-1]}: "
           f"{len(codes)} active codes")
-    codings = project.codings(coder="*")
+    codings = project.codings(coder="all")
     if codings.empty:
         return
     per_coder = codings.groupby("coder").agg(codings=("coding_id", "size"),
                                              documents=("doc_id", "nunique"))
     print(f"\ncodings by coder:\n{per_coder.to_string()}")
-    print("\nmost used codes:")
-    print(project.codings()["code"].value_counts().head(10).to_string())
+    # One column per coder (and the consensus layer): a passage two people coded is not
+    # counted twice in one number.
+    used = codings.pivot_table(index="code", columns="coder", values="coding_id",
+                               aggfunc="size", fill_value=0)
+    top = used.loc[used.max(axis=1).sort_values(ascending=False, kind="stable").index[:10]]
+    print("\nmost used codes (codings per coder):")
+    print(top.to_string())
 
 
 def _codebook_validate(args: argparse.Namespace) -> None:
@@ -117,24 +122,24 @@ def _codebook_set(args: argparse.Namespace) -> None:
         print(f"{args.dir}: codebook version {version}, {len(project.codes())} active codes")
 
 
-def _print_or_write(frame: pd.DataFrame, out: Path | None) -> None:
-    if out is None:
+def _print_or_write(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    if args.out is None:
         with pd.option_context("display.width", 160, "display.max_colwidth", 80):
             print(frame.to_string(index=False) if not frame.empty else "nothing found")
         return
-    export_table(frame.set_index(frame.columns[0]), out)
-    print(f"wrote {len(frame)} rows to {out}")
+    export_table(frame.set_index(frame.columns[0]), args.out, safe=not args.raw_csv)
+    print(f"wrote {len(frame)} rows to {args.out}")
 
 
 def _codings(args: argparse.Namespace) -> None:
     with Project.open(args.dir) as project:
-        _print_or_write(project.codings(coder=args.coder, code=args.code), args.out)
+        _print_or_write(project.codings(coder=args.coder, code=args.code), args)
 
 
 def _retrieve(args: argparse.Namespace) -> None:
     with Project.open(args.dir) as project:
         _print_or_write(project.retrieve(args.code, context=args.context, coder=args.coder),
-                        args.out)
+                        args)
 
 
 def _agreement(args: argparse.Namespace) -> None:
@@ -149,7 +154,8 @@ def _agreement(args: argparse.Namespace) -> None:
         print("\nnote: by character, every uncoded character both coders left is counted as "
               "agreement (column agreement_on_uncoded); compare with --unit segment.")
     if args.out:
-        export_table(table.set_index("code_id"), args.out)
+        export_table(table.set_index("code_id"), args.out, safe=not args.raw_csv)
+        print(f"wrote {len(table)} rows to {args.out}")
 
 
 def _example(args: argparse.Namespace) -> None:
@@ -201,8 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the codings (or write them to .csv or .parquet) with quoted text.")
     codings.add_argument("dir", type=Path, help="the project folder")
     codings.add_argument("--code", help="only this code and the codes below it")
-    codings.add_argument("--coder", help="only this coder's codings")
+    codings.add_argument("--coder", help="only this coder's codings ('consensus' for the "
+                         "reconciled layer, 'all' for every layer; default: the consensus "
+                         "layer where it exists, every coder elsewhere)")
     codings.add_argument("--out", type=Path, help="write to a .csv or .parquet file")
+    _add_raw_csv(codings)
     codings.set_defaults(run=_codings)
 
     retrieve = commands.add_parser(
@@ -212,8 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
     retrieve.add_argument("code", help="a code id or name")
     retrieve.add_argument("--context", type=int, default=80,
                           help="characters of context either side (default 80)")
-    retrieve.add_argument("--coder", help="only this coder's codings")
+    retrieve.add_argument("--coder", help="whose codings: a coder's name, 'consensus', or "
+                          "'all' for every layer side by side (needed when several people "
+                          "coded and no consensus layer covers their documents)")
     retrieve.add_argument("--out", type=Path, help="write to a .csv or .parquet file")
+    _add_raw_csv(retrieve)
     retrieve.set_defaults(run=_retrieve)
 
     agree = commands.add_parser(
@@ -228,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     agree.add_argument("--segment", choices=UNITS,
                        default="sentence", help="which segments are the units")
     agree.add_argument("--out", type=Path, help="also write the table (.csv or .parquet)")
+    _add_raw_csv(agree)
     agree.set_defaults(run=_agreement)
 
     example = commands.add_parser(
@@ -236,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("dir", type=Path, help="the folder to create")
     example.set_defaults(run=_example)
     return parser
+
+
+def _add_raw_csv(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--raw-csv", action="store_true",
+                         help="write text cells as they are, even those a spreadsheet would "
+                         "run as a formula (default: prefix them with ')")
 
 
 def _add_codebook_commands(commands) -> None:

@@ -296,7 +296,11 @@ class Project:
     # -- coding ----------------------------------------------------------------------------
     def code(self, doc_id: str, start: int, end: int, code: str, coder: str | None = None,
              memo: str | None = None) -> coding.Coding:
-        """Apply ``code`` to ``text[start:end]`` of a document (offsets in code points)."""
+        """Apply ``code`` to ``text[start:end]`` of a document (offsets in code points).
+
+        Offsets are whole numbers (numpy integers such as ``segments()`` gives are fine;
+        fractions and booleans are refused); ``coder`` cannot be empty or a name kept for a
+        layer (``consensus``, ``all``, ``*``, ``suggestions``)."""
         with atomic(self._conn):
             return coding.code(self._conn, doc_id, start, end, code, coder or self.user,
                                memo=memo)
@@ -311,9 +315,14 @@ class Project:
     def code_many(self, rows: pd.DataFrame, *, coder: str | None = None,
                   origin: str = "imported") -> list[str]:
         """Store many codings in one transaction (columns doc_id, start, end, code, and
-        optionally coder, origin, created_at); all are checked before any is stored."""
+        optionally coder, origin, created_at); all are checked before any is stored.
+
+        A row with an offset that is not a whole number (NaN, None, 2.5, True), a reserved
+        coder name or origin ``consensus`` (written by :meth:`reconcile` only) is refused
+        with its row number, and nothing is stored."""
         with atomic(self._conn):
-            return coding.code_many(self._conn, rows, coder or self.user, origin)
+            return coding.code_many(self._conn, rows, coder or self.user, origin,
+                                    origins=coding.PERSON_ORIGINS)
 
     def uncode(self, coding_id: str, coder: str | None = None) -> None:
         """Remove a coding (it stays in history)."""
@@ -323,7 +332,10 @@ class Project:
     def codings(self, coder: str | None = None, code: str | None = None,
                 include_children: bool = True, doc_id: str | None = None) -> pd.DataFrame:
         """Active codings with their quotes: coding_id, doc_id, document, case_id, start,
-        end, code_id, code, coder, origin, created_at, text."""
+        end, code_id, code, coder, origin, created_at, text.
+
+        A listing, each row naming its coder: ``coder=None`` lists the consensus layer where
+        it exists and every coder elsewhere, ``"all"`` every layer, a name one coder."""
         return coding.codings_frame(self._conn, coder=coder, code=code,
                                     include_children=include_children, doc_id=doc_id)
 
@@ -345,25 +357,46 @@ class Project:
         return coding.memos_frame(self._conn, target_kind, target_id)
 
     def retrieve(self, code: str, context: int = 0, coder: str | None = None) -> pd.DataFrame:
-        """Every quote for a code and its descendants, with speaker, case attributes and
-        ``context`` characters either side."""
+        """Every quote for a code and its descendants, with speaker, document and case
+        attributes (the document's value wins a name both have) and ``context`` characters
+        either side. ``coder`` chooses whose codings are counted: a coder's
+        name, ``"consensus"``, ``"all"`` (every layer side by side), or None: the consensus
+        layer where it exists and the one coder elsewhere; refused (WB-CODING-017, listing
+        the coders) when several people coded outside it. See ``workbench.coding.layers``."""
         return coding.retrieve(self._conn, code, context=context, coder=coder)
 
     def frequencies(self, by: str = "document", coder: str | None = None) -> pd.DataFrame:
-        """Code frequencies by document, case, or any attribute."""
+        """Code frequencies by document, case, or any attribute, per layer (a ``coder``
+        column). ``coder`` chooses whose codings are counted: a coder's
+        name, ``"consensus"``, ``"all"`` (every layer side by side), or None: the consensus
+        layer where it exists and the one coder elsewhere; refused (WB-CODING-017, listing
+        the coders) when several people coded outside it. See ``workbench.coding.layers``."""
         return coding.frequencies(self._conn, by, coder=coder)
 
     def cooccurrence(self, mode: str = "overlap", *, unit: str = "turn", within: int = 200,
                      coder: str | None = None) -> pd.DataFrame:
-        """Pairs of codes occurring together (overlap, proximity, or in one segment)."""
+        """Pairs of codes occurring together (overlap, proximity, or in one segment), within
+        each layer (a ``coder`` column). ``coder`` chooses whose codings are counted: a coder's
+        name, ``"consensus"``, ``"all"`` (every layer side by side), or None: the consensus
+        layer where it exists and the one coder elsewhere; refused (WB-CODING-017, listing
+        the coders) when several people coded outside it. See ``workbench.coding.layers``."""
         return coding.cooccurrence(self._conn, mode, unit=unit, within=within, coder=coder)
 
     def code_matrix(self, attribute: str, coder: str | None = None) -> pd.DataFrame:
-        """Code-by-attribute matrix: codings, cases and share of text per value."""
+        """Code-by-attribute matrix: codings, cases and share of text per value and layer
+        (a ``coder`` column). ``coder`` chooses whose codings are counted: a coder's
+        name, ``"consensus"``, ``"all"`` (every layer side by side), or None: the consensus
+        layer where it exists and the one coder elsewhere; refused (WB-CODING-017, listing
+        the coders) when several people coded outside it. See ``workbench.coding.layers``."""
         return coding.code_matrix(self._conn, attribute, coder=coder)
 
     def case_matrix(self, value: str = "presence", coder: str | None = None) -> pd.DataFrame:
-        """Case x code matrix (presence, count or share) for statistics."""
+        """Case x code matrix (presence, count or share) for statistics, indexed by
+        (coder, case_id): ``matrix.loc["ana"]`` is one layer's. ``coder`` chooses whose
+        codings are counted: a coder's name, ``"consensus"``, ``"all"`` (every layer side by
+        side), or None: the consensus layer where it exists and the one coder elsewhere;
+        refused (WB-CODING-017, listing the coders) when several people coded outside it.
+        See ``workbench.coding.layers``."""
         return coding.case_matrix(self._conn, value, coder=coder)
 
     def suggest(self, codes: list[str] | None = None) -> pd.DataFrame:

@@ -28,7 +28,8 @@ def six(coded):
 
 
 def _pairs(frame):
-    return {(a, b): n for a, b, n in frame.itertuples(index=False)}
+    assert set(frame["coder"]) == {"ana"}  # one coder: the default reads her layer
+    return {(a, b): n for a, b, _, n in frame.itertuples(index=False)}
 
 
 def test_retrieve_gives_quotes_speakers_context_and_case_attributes(six):
@@ -97,10 +98,12 @@ def test_code_matrix_counts_cases_and_share_of_text(six):
 def test_case_matrix_presence_count_share_and_export(six, tmp_path):
     project, docs = six
     presence = project.case_matrix("presence")
+    assert presence.index.names == ["coder", "case_id"]
+    presence = presence.loc["ana"]
     assert presence.loc["P01"].to_dict() == {
         "repair": 1, "manual-verification": 1, "workaround": 1, "trust": 1, "alert-fatigue": 1}
     assert presence.loc["P02"].sum() == 1
-    share = project.case_matrix("share")
+    share = project.case_matrix("share").loc["ana"]
     p02_chars = len(project.document(docs["interview_P02.txt"]).text)
     assert share.loc["P02", "manual-verification"] == pytest.approx(20 / p02_chars)
     from workbench.coding import export_table

@@ -36,11 +36,16 @@ def transcripts(draw):
 
 
 def _expected_speakers(turns: list[tuple[str, bool]]) -> list[str]:
-    """The documented rule: turns count from the first timestamped, Q/A or repeated label."""
+    """The documented rule: turns count from the first timestamped, Q/A or repeated label,
+    and from the once-only labels just before it laid out alike (every generated turn is
+    inline and ends a sentence, so alike means: timestamped if and only if it is)."""
     names = [who for who, _ in turns]
     for i, (who, stamped) in enumerate(turns):
         if stamped or who in ("Q", "A") or names.count(who) >= 2:
-            return names[i:]
+            first = i
+            while first > 0 and turns[first - 1][1] == stamped:
+                first -= 1
+            return names[first:]
     return []
 
 

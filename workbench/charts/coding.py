@@ -1,7 +1,9 @@
 """Charts of coded material: frequencies, code-by-attribute matrices, co-occurrence.
 
 Each chart labels its marks directly (counts written in the cells, codes on the axis), so a
-reader does not have to hunt through a legend.
+reader does not have to hunt through a legend. When a table holds several layers (its
+``coder`` column, e.g. from ``coder="all"``), each gets its own row of panels: two coders'
+counts are never stacked into one mark.
 """
 
 from __future__ import annotations
@@ -22,8 +24,15 @@ def frequency_bars(frequencies: pd.DataFrame, by: str, *, value: str = "codings"
     bars = base.mark_bar(color="#4c78a8")
     labels = base.mark_text(align="left", dx=3).encode(text=f"{value}:Q")
     return (bars + labels).properties(width=160).facet(
-        column=alt.Column(f"{by}:N", title=by)).properties(
+        column=alt.Column(f"{by}:N", title=by), **_rows_by_coder(frequencies)).properties(
         title=f"Codings per code by {by}")
+
+
+def _rows_by_coder(frame: pd.DataFrame) -> dict:
+    """A row facet per coder when ``frame`` holds more than one layer, else nothing."""
+    if "coder" in frame and frame["coder"].nunique() > 1:
+        return {"row": alt.Row("coder:N", title="coder")}
+    return {}
 
 
 def matrix_heatmap(matrix: pd.DataFrame, attribute: str, *, value: str = "codings"
@@ -40,7 +49,7 @@ def matrix_heatmap(matrix: pd.DataFrame, attribute: str, *, value: str = "coding
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text(f"{value}:Q", format=fmt),
         color=alt.condition(f"datum.{value} > 0", alt.value("black"), alt.value("#bbbbbb")))
-    return (cells + text).properties(title=f"{value} by code and {attribute}")
+    return _per_coder(cells + text, matrix, f"{value} by code and {attribute}")
 
 
 def cooccurrence_heatmap(pairs: pd.DataFrame, codes: pd.DataFrame | None = None) -> alt.Chart:
@@ -58,4 +67,10 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, codes: pd.DataFrame | None = None)
     cells = base.mark_rect().encode(
         color=alt.Color("n:Q", scale=alt.Scale(scheme="oranges"), legend=None))
     text = base.mark_text(fontSize=11).encode(text="n:Q")
-    return (cells + text).properties(title="Codes that occur together")
+    return _per_coder(cells + text, frame, "Codes that occur together")
+
+
+def _per_coder(chart: alt.LayerChart, frame: pd.DataFrame, title: str) -> alt.Chart:
+    """``chart`` titled, in one row of panels per coder when ``frame`` holds several."""
+    facet = _rows_by_coder(frame)
+    return (chart.facet(**facet) if facet else chart).properties(title=title)

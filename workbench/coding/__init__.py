@@ -3,6 +3,7 @@
 from workbench.coding.codings import (
     CODING_COLUMNS,
     ORIGINS,
+    PERSON_ORIGINS,
     Coding,
     code,
     code_many,
@@ -10,6 +11,7 @@ from workbench.coding.codings import (
     segment_span,
     uncode,
 )
+from workbench.coding.layers import ALL_CODERS, CONSENSUS, RESERVED
 from workbench.coding.memos import edit_memo, memos_frame, write_memo
 from workbench.coding.queries import (
     COOCCURRENCE_MODES,
@@ -24,10 +26,14 @@ from workbench.coding.retrieval import retrieve
 from workbench.coding.suggest import accept, find_suggestions, quality, reject, suggestions_frame
 
 __all__ = [
+    "ALL_CODERS",
     "CODING_COLUMNS",
+    "CONSENSUS",
     "COOCCURRENCE_MODES",
     "MATRIX_VALUES",
     "ORIGINS",
+    "PERSON_ORIGINS",
+    "RESERVED",
     "Coding",
     "accept",
     "case_matrix",

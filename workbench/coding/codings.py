@@ -7,12 +7,15 @@ project and in the audit log, and no view shows it.
 
 from __future__ import annotations
 
+import numbers
 import sqlite3
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workbench.codebook.operations import require_code
+from workbench.coding.layers import check_person, listing_layer
 from workbench.coding.memos import write_memo
 from workbench.errors import CodebookError, CodingError
 from workbench.store import append_audit
@@ -20,23 +23,8 @@ from workbench.store.audit import now
 from workbench.store.ids import new_id, new_ids
 
 ORIGINS = ("manual", "suggestion-accepted", "imported", "consensus")
-#: ``coder=EVERY_CODER`` reads every coder's codings, consensus layer included.
-EVERY_CODER = "*"
-
-
-def coder_filter(coder: str | None) -> tuple[str, tuple]:
-    """SQL condition on codings ``c`` for the layer an analysis reads.
-
-    A coder's name reads that coder; ``"*"`` reads everyone; None (the default) reads the
-    consensus layer in the documents it covers and every coder elsewhere, so reconciled work
-    counts once and unreconciled work is not lost.
-    """
-    if coder == EVERY_CODER:
-        return "1", ()
-    if coder is not None:
-        return "c.coder = ?", (coder,)
-    return ("(c.coder = 'consensus' OR c.doc_id NOT IN (SELECT doc_id FROM codings "
-            "WHERE coder = 'consensus' AND status = 'active'))", ())
+#: The origins a person's codings can have; ``consensus`` is written by reconciling only.
+PERSON_ORIGINS = ORIGINS[:3]
 CODING_COLUMNS = ["coding_id", "doc_id", "document", "case_id", "start", "end", "code_id",
                   "code", "coder", "origin", "created_at", "text"]
 
@@ -66,9 +54,24 @@ def _document_length(conn: sqlite3.Connection, doc_id: str) -> int:
     return row["n_chars"]
 
 
+def whole_number(value: object) -> int | None:
+    """``value`` as an ``int`` if it is a whole number, else None.
+
+    Python and numpy integers count, and so do floats with nothing after the point (a column
+    pandas read as float); ``True``/``False``, fractions, NaN, text and None do not.
+    """
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return None
+
+
 def check_span(doc_id: str, start: int, end: int, length: int) -> None:
     """Refuse a span that is reversed, empty or outside the document."""
-    if not (isinstance(start, int) and isinstance(end, int)):
+    if whole_number(start) is None or whole_number(end) is None:
         raise CodingError(3, f"start and end must be whole numbers, got {start!r} and {end!r}.")
     if start > end:
         raise CodingError(4, f"span {start}-{end} in '{doc_id}' is reversed: start comes after "
@@ -92,7 +95,9 @@ def code(conn: sqlite3.Connection, doc_id: str, start: int, end: int, code: str,
     """Store one coding (and its memo) in the caller's transaction; see ``Project.code``."""
     if origin not in ORIGINS:
         raise CodingError(8, f"origin={origin!r} is not one of: {', '.join(ORIGINS)}.")
+    check_person(coder, origin=origin)
     check_span(doc_id, start, end, _document_length(conn, doc_id))
+    start, end = int(start), int(end)
     code_id = _code_id(conn, code)
     coding = Coding(new_id("coding"), doc_id, start, end, code_id, coder, origin, now(),
                     quote(conn, doc_id, start, end))
@@ -139,11 +144,15 @@ def uncode(conn: sqlite3.Connection, coding_id: str, coder: str) -> None:
 
 
 def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
-              origin: str = "imported") -> list[str]:
+              origin: str = "imported", *, origins: tuple[str, ...] = ORIGINS) -> list[str]:
     """Store many codings at once, checked first as a whole; returns their ids.
 
     ``rows`` has columns doc_id, start, end, code and optionally coder, origin, created_at.
-    Validation is vectorised: every row is checked before any is written.
+    Validation is vectorised: every row is checked before any is written. Offsets must be
+    whole numbers (NaN, None, fractions and booleans are refused with their row); coders may
+    not be empty or a layer's name (``layers.RESERVED``), except coder ``"consensus"`` with
+    origin ``"consensus"``, which is how ``reliability.reconcile`` writes the consensus layer.
+    ``origins`` narrows the origins allowed (``Project.code_many`` passes ``PERSON_ORIGINS``).
     """
     required = {"doc_id", "start", "end", "code"}
     missing = required - set(rows.columns)
@@ -156,11 +165,17 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
             raise CodingError(13, "code_many needs a coder column or coder=...")
         frame["coder"] = coder
     frame["origin"] = frame.get("origin", origin)
-    bad_origin = ~frame["origin"].isin(ORIGINS)
+    bad_origin = ~frame["origin"].isin(origins)
     if bad_origin.any():
-        raise CodingError(8, f"row {int(bad_origin.idxmax())}: origin "
-                          f"{frame['origin'][bad_origin].iloc[0]!r} is not one of: "
-                          f"{', '.join(ORIGINS)}.")
+        first = int(bad_origin.idxmax())
+        if frame["origin"][first] == "consensus":
+            raise CodingError(16, f"row {first}: origin 'consensus' is the reconciled layer's; "
+                              "only project.reconcile() writes it. Use origin 'manual' or "
+                              "'imported'.")
+        raise CodingError(8, f"row {first}: origin {frame['origin'][first]!r} is not one of: "
+                          f"{', '.join(origins)}.")
+    _check_people(frame)
+    frame["start"], frame["end"] = _offsets(frame, "start"), _offsets(frame, "end")
     documents = pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = "
                                   "'active'", conn).set_index("doc_id")["n_chars"]
     length = frame["doc_id"].map(documents)
@@ -200,11 +215,41 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
     return frame.sort_index()["coding_id"].tolist()
 
 
+def _check_people(frame: pd.DataFrame) -> None:
+    """Refuse the first row whose coder is empty or a reserved layer name (see ``layers``)."""
+    for (name, origin), rows in frame.groupby(["coder", "origin"], dropna=False,
+                                               sort=False).groups.items():
+        try:
+            check_person(name, origin=origin)
+        except CodingError as err:
+            number = int(err.code.rsplit("-", 1)[1])
+            raise CodingError(number, f"row {int(min(rows))}: {err.message}") from err
+
+
+def _offsets(frame: pd.DataFrame, column: str) -> pd.Series:
+    """``frame[column]`` as int64, or the first row that is not a whole number refused.
+
+    NaN, None, fractions and ``True``/``False`` would otherwise be stored as they are (SQLite
+    keeps 2.5 in an integer column), so they stop the whole batch before anything is written.
+    """
+    values = frame[column]
+    if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("int64")
+    whole = values.map(whole_number)
+    bad = whole.isna()
+    if bad.any():
+        first = int(bad.idxmax())
+        raise CodingError(3, f"row {first}: {column} {values[first]!r} is not a whole "
+                          "number of characters. Give offsets as whole numbers (code points "
+                          "from the start of the document's text).")
+    return whole.astype("int64")
+
+
 def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None,
                   code: str | None = None, include_children: bool = True,
                   doc_id: str | None = None) -> pd.DataFrame:
     """Active codings with their quoted text; see ``Project.codings``."""
-    layer, params = coder_filter(coder)
+    layer, params = listing_layer(coder)
     where, params = ["c.status = 'active'", "d.status = 'active'", layer], list(params)
     if doc_id is not None:
         where.append("c.doc_id = ?")

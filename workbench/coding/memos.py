@@ -6,6 +6,7 @@ import sqlite3
 
 import pandas as pd
 
+from workbench.coding.layers import check_person
 from workbench.errors import CodingError
 from workbench.store import append_audit
 from workbench.store.audit import now
@@ -22,6 +23,7 @@ def write_memo(conn: sqlite3.Connection, target_kind: str, target_id: str | None
         raise CodingError(20, f"memos attach to {', '.join(TARGETS)}; not {target_kind!r}.")
     if not text or not text.strip():
         raise CodingError(21, "a memo needs some text.")
+    check_person(author, role="memo author")
     table = TARGETS[target_kind]
     if table and not conn.execute(f"SELECT 1 FROM {table[0]} WHERE {table[1]} = ?",
                                   (target_id,)).fetchone():
@@ -42,6 +44,7 @@ def edit_memo(conn: sqlite3.Connection, memo_id: str, text: str, author: str) ->
         raise CodingError(23, f"no memo '{memo_id}'. See project.memos().")
     if not text or not text.strip():
         raise CodingError(21, "a memo needs some text; the memo keeps its own.")
+    check_person(author, role="memo author")
     conn.execute("UPDATE memos SET text = ?, updated_at = ? WHERE memo_id = ?",
                  (text, now(), memo_id))
     append_audit(conn, actor=author, action="edit memo", entity="memo", entity_id=memo_id,

@@ -1,6 +1,8 @@
 """Queries over codings: frequencies, co-occurrence, code-by-attribute matrices, quantitizing.
 
-All take the active codings (``codings_frame``) and return tidy DataFrames. Grouping by an
+All take the active codings of the layer ``coder=`` chooses (one rule for every count, see
+``workbench.coding.layers``: the default never adds two coders' codings up) and return tidy
+DataFrames with a ``coder`` column naming the layer each count comes from. Grouping by an
 attribute uses the document's own attribute when it has one (a field note's ``ward``), else its
 case's (an interviewee's ``ward``), so interviews and field notes can be compared on one key.
 """
@@ -14,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.coding._intervals import overlapping_pairs
-from workbench.coding.codings import coder_filter
+from workbench.coding.layers import counting_layer
 from workbench.corpus.views import attributes_wide
 from workbench.errors import CodingError
+from workbench.exports import write_table
 
 COOCCURRENCE_MODES = ("segment", "overlap", "proximity")
 MATRIX_VALUES = ("presence", "count", "share")
@@ -44,12 +47,12 @@ def document_attribute(conn: sqlite3.Connection, key: str) -> pd.Series:
 
 
 def coded_spans(conn: sqlite3.Connection, coder: str | None = None) -> pd.DataFrame:
-    """Active codings without their text (what counting needs): coding_id, doc_id, case_id,
-    start, end, code_id, code."""
-    where, params = coder_filter(coder)
+    """Active codings of the layer ``coder`` chooses, without their text (what counting needs):
+    coding_id, doc_id, case_id, start, end, code_id, code, coder."""
+    where, params = counting_layer(conn, coder)
     return pd.read_sql_query(
         f"""SELECT c.coding_id, c.doc_id, d.case_id, c.start, c."end", c.code_id,
-                   k.name AS code
+                   k.name AS code, c.coder
             FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
             WHERE c.status = 'active' AND d.status = 'active' AND {where}""", conn,
         params=params)
@@ -71,16 +74,16 @@ def _coded_characters(codings: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 def frequencies(conn: sqlite3.Connection, by: str = "document", *,
                 coder: str | None = None) -> pd.DataFrame:
-    """How often each code is applied per group.
+    """How often each code is applied per group, per layer.
 
-    Columns: code_id, code, <by>, codings (number of codings), documents (distinct documents
-    coded), cases (distinct cases coded), characters (characters covered, overlaps once).
+    Columns: code_id, code, <by>, coder (the layer counted, see ``layers``), codings (number
+    of codings), documents (distinct documents coded), cases (distinct cases coded),
+    characters (characters covered, overlaps once).
     """
     codings = _with(conn, coded_spans(conn, coder), by)
+    keys = ["code_id", "code", by, "coder"]
     if codings.empty:
-        return pd.DataFrame(columns=["code_id", "code", by, "codings", "documents", "cases",
-                                     "characters"])
-    keys = ["code_id", "code", by]
+        return pd.DataFrame(columns=[*keys, "codings", "documents", "cases", "characters"])
     table = codings.groupby(keys, dropna=False).agg(
         codings=("coding_id", "size"), documents=("doc_id", "nunique"),
         cases=("case_id", "nunique")).reset_index()
@@ -90,50 +93,49 @@ def frequencies(conn: sqlite3.Connection, by: str = "document", *,
 
 def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap", *, unit: str = "turn",
                  within: int = 200, coder: str | None = None) -> pd.DataFrame:
-    """How often two different codes occur together.
+    """How often two different codes occur together, within one layer.
 
     mode ``overlap``: pairs of codings whose spans overlap; ``proximity``: pairs of codings
     less than ``within`` characters apart (or overlapping); ``segment``: segments of ``unit``
-    (turn, paragraph, sentence) that both codes touch. Columns: code_a, code_b, n. Each pair
-    appears in both orders, so ``pivot`` gives a symmetric matrix.
+    (turn, paragraph, sentence) that both codes touch. Two coders' codings never pair up: a
+    pair is counted within each coder's layer. Columns: code_a, code_b, coder, n. Each pair
+    appears in both orders, so ``pivot`` gives a symmetric matrix (per coder).
     """
     if mode not in COOCCURRENCE_MODES:
         raise CodingError(32, f"mode={mode!r} is not one of: {', '.join(COOCCURRENCE_MODES)}.")
     codings = coded_spans(conn, coder)
-    columns = ["code_a", "code_b", "n"]
+    columns = ["code_a", "code_b", "coder", "n"]
     if codings.empty:
         return pd.DataFrame(columns=columns)
     if mode == "segment":
         touched = _segments_touched(conn, codings, unit).drop_duplicates()
-        pairs = touched.merge(touched, on="segment")
+        pairs = touched.merge(touched, on=["segment", "coder"])
         pairs = pairs[pairs["code_id_x"] != pairs["code_id_y"]]
-        counts = pairs.groupby(["code_id_x", "code_id_y"]).size()
+        table = pairs.groupby(["code_id_x", "code_id_y", "coder"]).size().reset_index()
     else:
+        # A document and coder together make the group, so spans pair within one layer.
         slack = within if mode == "proximity" else 0
-        first, second = overlapping_pairs(codings["doc_id"].to_numpy(),
-                                          codings["start"].to_numpy(),
+        first, second = overlapping_pairs((codings["doc_id"] + "\x1f" + codings["coder"])
+                                          .to_numpy(), codings["start"].to_numpy(),
                                           codings["end"].to_numpy(), slack)
-        index, names = pd.factorize(codings["code_id"])
-        a, b = index[first], index[second]
-        keep = a != b
-        size = len(names)
-        counts = np.bincount(np.concatenate([a[keep] * size + b[keep], b[keep] * size + a[keep]]),
-                             minlength=size * size)
-        found = np.flatnonzero(counts)
-        return pd.DataFrame({"code_a": names[found // size], "code_b": names[found % size],
-                             "n": counts[found]}).sort_values(columns[:2], ignore_index=True)
-    table = counts.rename("n").reset_index()
+        ids, layer = codings["code_id"].to_numpy(), codings["coder"].to_numpy()
+        keep = ids[first] != ids[second]
+        first, second = first[keep], second[keep]
+        table = pd.DataFrame({"code_a": np.concatenate([ids[first], ids[second]]),
+                              "code_b": np.concatenate([ids[second], ids[first]]),
+                              "coder": np.concatenate([layer[first], layer[first]])})
+        table = table.groupby(columns[:3]).size().reset_index()
     table.columns = columns
-    return table.sort_values(columns[:2], ignore_index=True)
+    return table.sort_values(columns[:3], ignore_index=True)
 
 
 def _segments_touched(conn: sqlite3.Connection, codings: pd.DataFrame,
                       unit: str) -> pd.DataFrame:
-    """(segment, code_id) for every segment of ``unit`` a coding overlaps."""
+    """(segment, code_id, coder) for every segment of ``unit`` a coding overlaps."""
     segments = pd.read_sql_query('SELECT doc_id, ordinal, start, "end" FROM segments '
                                  "WHERE unit = ?", conn, params=(unit,))
-    both = pd.concat([segments.assign(kind=0, code_id=None),
-                      codings[["doc_id", "start", "end", "code_id"]].assign(kind=1)],
+    both = pd.concat([segments.assign(kind=0, code_id=None, coder=None),
+                      codings[["doc_id", "start", "end", "code_id", "coder"]].assign(kind=1)],
                      ignore_index=True)
     first, second = overlapping_pairs(both["doc_id"].to_numpy(), both["start"].to_numpy(),
                                       both["end"].to_numpy())
@@ -145,6 +147,7 @@ def _segments_touched(conn: sqlite3.Connection, codings: pd.DataFrame,
         "segment": (both["doc_id"].to_numpy()[seg[keep]].astype(str) + "#"
                     + both["ordinal"].to_numpy()[seg[keep]].astype(int).astype(str)),
         "code_id": both["code_id"].to_numpy()[cod[keep]],
+        "coder": both["coder"].to_numpy()[cod[keep]],
     })
 
 
@@ -153,8 +156,9 @@ def code_matrix(conn: sqlite3.Connection, attribute: str, *,
     """The code-by-attribute matrix (as MAXQDA's Code Matrix Browser or NVivo's matrix coding
     query), tidy: one row per code and attribute value.
 
-    Columns: code_id, code, <attribute>, codings, cases (distinct cases with the code),
-    share (characters coded / characters of all documents with that attribute value).
+    Columns: code_id, code, <attribute>, coder (the layer counted), codings, cases (distinct
+    cases with the code), share (characters coded / characters of all documents with that
+    attribute value).
     """
     table = frequencies(conn, attribute, coder=coder)
     sizes = pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = 'active'",
@@ -162,15 +166,17 @@ def code_matrix(conn: sqlite3.Connection, attribute: str, *,
     values = document_attribute(conn, attribute)
     totals = sizes.groupby(values.reindex(sizes.index), dropna=False).sum()
     table["share"] = table["characters"] / table[attribute].map(totals)
-    return table[["code_id", "code", attribute, "codings", "cases", "share"]]
+    return table[["code_id", "code", attribute, "coder", "codings", "cases", "share"]]
 
 
 def case_matrix(conn: sqlite3.Connection, value: str = "presence", *,
                 coder: str | None = None) -> pd.DataFrame:
     """Quantitizing: a case x code matrix ready for statistics (Sandelowski et al. 2009).
 
-    One row per case (index ``case_id``, every case, coded or not), one column per code id:
-    ``presence`` 0/1, ``count`` of codings, or ``share`` of the case's characters coded.
+    One row per layer and case (index ``coder``, ``case_id``: every case under every layer
+    read, coded or not), one column per code id: ``presence`` 0/1, ``count`` of codings, or
+    ``share`` of the case's characters coded. ``matrix.loc["ana"]`` is one coder's
+    case x code matrix.
     """
     if value not in MATRIX_VALUES:
         raise CodingError(33, f"value={value!r} is not one of: {', '.join(MATRIX_VALUES)}.")
@@ -185,19 +191,22 @@ def case_matrix(conn: sqlite3.Connection, value: str = "presence", *,
             sizes.set_index("case_id")["n"])
     else:
         table["value"] = table["codings"] if value == "count" else 1
-    matrix = table.pivot_table(index="case", columns="code_id", values="value", aggfunc="sum")
-    matrix = matrix.reindex(index=cases, columns=codes).fillna(0)
-    matrix.index.name, matrix.columns.name = "case_id", None
+    matrix = table.pivot_table(index=["coder", "case"], columns="code_id", values="value",
+                               aggfunc="sum")
+    rows = pd.MultiIndex.from_product([sorted(table["coder"].unique()), cases],
+                                      names=["coder", "case_id"])
+    matrix = matrix.reindex(index=rows, columns=codes).fillna(0)
+    matrix.columns.name = None
     return matrix.astype(float if value == "share" else int)
 
 
-def export_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table for R, Stata or SPSS users: ``.csv`` or ``.parquet`` by the file name."""
+def export_table(frame: pd.DataFrame, path: str | Path, *, safe: bool = True) -> Path:
+    """Write a table for R, Stata or SPSS users: ``.csv`` or ``.parquet`` by the file name.
+
+    In a CSV, text that a spreadsheet would run as a formula is neutralised unless
+    ``safe=False`` (see :func:`workbench.exports.neutralise_formulas`); Parquet stays raw.
+    """
     path = Path(path)
-    if path.suffix.lower() == ".csv":
-        frame.to_csv(path)
-    elif path.suffix.lower() == ".parquet":
-        frame.to_parquet(path)
-    else:
+    if path.suffix.lower() not in (".csv", ".parquet"):
         raise CodingError(34, f"{path.name}: export as .csv or .parquet.")
-    return path
+    return write_table(frame, path, safe=safe)

@@ -6,7 +6,8 @@ import sqlite3
 
 import pandas as pd
 
-from workbench.coding.codings import code_and_descendants, coder_filter
+from workbench.coding.codings import code_and_descendants
+from workbench.coding.layers import counting_layer
 from workbench.corpus.views import attributes_wide
 from workbench.errors import CodingError
 
@@ -17,12 +18,16 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
 
     Columns: coding_id, doc_id, document, kind, date, case_id, speaker (of the turn the quote
     starts in), start, end, code_id, code, coder, origin, before, text, after (``context``
-    characters either side, cut at the document's edges), then the case's attributes.
+    characters either side, cut at the document's edges), then the attributes: the
+    document's own and its case's, one column per name. Where both have an attribute of the
+    same name (a field note's ``ward`` and its observer's), the document's value wins, as in
+    ``frequencies(by=...)``. ``coder`` chooses the layer by the rule every count follows
+    (``workbench.coding.layers``), so a passage two coders coded is not listed twice.
     """
     if context < 0:
         raise CodingError(30, f"context={context} must be 0 or more characters.")
     ids = code_and_descendants(conn, code)
-    layer, layer_params = coder_filter(coder)
+    layer, layer_params = counting_layer(conn, coder)
     params: list = [context, context, context, *ids, *layer_params]
     frame = pd.read_sql_query(
         f"""
@@ -42,5 +47,17 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
           AND c.code_id IN ({', '.join('?' * len(ids))}) AND {layer}
         ORDER BY d.name, c.start, c."end"
         """, conn, params=params)
-    return frame.merge(attributes_wide(conn, "case", "case_id"), on="case_id", how="left",
-                       suffixes=("", "_case"))
+    return _with_attributes(conn, frame)
+
+
+def _with_attributes(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with document and case attributes added; the document's value wins."""
+    own = attributes_wide(conn, "document", "doc_id")
+    cases = attributes_wide(conn, "case", "case_id")
+    names = [n for n in dict.fromkeys([*own.columns[1:], *cases.columns[1:]])
+             if n not in frame.columns]
+    own = frame[["doc_id"]].merge(own, on="doc_id", how="left")
+    cases = frame[["case_id"]].merge(cases, on="case_id", how="left")
+    values = {n: own[n].combine_first(cases[n]) if n in own and n in cases
+              else own[n] if n in own else cases[n] for n in names}
+    return pd.concat([frame, pd.DataFrame(values, index=frame.index)], axis=1)

@@ -31,7 +31,8 @@ from workbench.corpus.cases import (
     read_attributes,
     set_attributes,
 )
-from workbench.corpus.readers import READERS, SourceDocument, read_file
+from workbench.corpus.folders import expand_paths
+from workbench.corpus.readers import SourceDocument, read_file
 from workbench.corpus.segment import segment_rows, sentence_pipeline
 from workbench.corpus.transcript import Turn, parse_turns
 from workbench.errors import ImportError_, WorkbenchError
@@ -69,25 +70,9 @@ class ImportReport:
         return pd.DataFrame(rows, columns=["name", "status", "detail"])
 
 
-def expand_paths(paths) -> list[Path]:
-    """Files as given, and the supported files inside any folder given (hidden ones left out)."""
-    if isinstance(paths, str | Path):
-        paths = [paths]
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in READERS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            files.append(path)
-    return files
-
-
 def document_id(source: SourceDocument) -> str:
-    """Stable id from the canonical text (and, for survey rows, the respondent)."""
+    """Stable id from the canonical text and the source's identity (a survey row's file and
+    respondent, a field note's front matter)."""
     digest = hashlib.sha256(f"{source.identity}\0{source.text}".encode()).hexdigest()
     return digest[:16]
 
@@ -256,9 +241,10 @@ def import_files(
     """Import files into the project behind ``conn``; see :meth:`workbench.Project.import_files`."""
     if kind is not None and kind not in KINDS:
         raise ImportError_(26, f"kind={kind!r} is not one of: {', '.join(KINDS)}.")
-    files = expand_paths(paths)
+    files, links = expand_paths(paths)
     if not files:
-        raise ImportError_(27, "no files to import. Name files, or a folder that holds some.")
+        raise ImportError_(27, "no files to import. Name files, or a folder that holds some"
+                           + "".join(f"; skipped {name}: {why}" for name, why in links) + ".")
     sidecar = read_attributes(attributes) if attributes is not None else []
     sentence_pipeline(language, model)  # load (or fail) once, before any worker starts
     template = conn.execute("PRAGMA database_list").fetchone()[2]
@@ -268,7 +254,7 @@ def import_files(
                 for path in files]
         staging = _Staging(Path(folder))
         seen: dict[str, str] = {}
-        skipped: list[tuple[str, str]] = []
+        skipped: list[tuple[str, str]] = list(links)
         try:
             results = tqdm(_prepared_files(jobs, workers), total=len(jobs), desc="importing",
                            unit="file", disable=not progress)

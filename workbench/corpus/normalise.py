@@ -45,11 +45,49 @@ def normalise(text: str) -> str:
 def decode(data: bytes, source: Path | str, encoding: str | None = None) -> Decoded:
     """Decode ``data`` read from ``source``.
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such. Other bytes are
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such, and so is UTF-16
+    without a BOM, recognised by its zero bytes (:func:`utf16_without_bom`). Other bytes are
     identified with charset-normalizer and accepted only for a common Western encoding and a
-    low mess ratio; otherwise the error names the first byte that is not UTF-8.
+    low mess ratio; otherwise the error names the first byte that is not UTF-8. A decoded
+    text that holds a NUL character is refused whatever the encoding: no text a person wrote
+    contains one, so it means the bytes were read in the wrong encoding.
     """
-    name = Path(source).name
+    decoded = _decode(data, Path(source).name, encoding)
+    _refuse_nul(decoded, Path(source).name)
+    return decoded
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``'utf-16-le'`` or ``'utf-16-be'`` when ``data`` looks like UTF-16 without a BOM.
+
+    Text in Latin script written as UTF-16 has a zero as the high byte of almost every
+    character: at odd offsets in little-endian, at even offsets in big-endian (the heuristic
+    of the Unicode Standard's "Detecting encodings" FAQ and of uchardet). Over a quarter of
+    the code units with a zero high byte, and none with a zero low byte, is taken as UTF-16.
+    """
+    if len(data) < 2 or len(data) % 2 or b"\x00" not in data:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    units = len(data) // 2
+    if odd > units / 4 and even == 0:
+        return "utf-16-le"
+    if even > units / 4 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_nul(decoded: Decoded, name: str) -> None:
+    position = decoded.text.find("\x00")
+    if position >= 0:
+        line = decoded.text.count("\n", 0, position) + 1
+        raise ImportError_(
+            30, f"{name} line {line}: decoding as {decoded.encoding} gives NUL characters, "
+            "so the file is in another encoding (often UTF-16 without a byte-order mark) or "
+            "is not text. Save it as UTF-8, or pass encoding=... (e.g. encoding='utf-16-le')."
+        )
+
+
+def _decode(data: bytes, name: str, encoding: str | None) -> Decoded:
     if encoding:
         try:
             return Decoded(data.decode(encoding), encoding)
@@ -59,6 +97,14 @@ def decode(data: bytes, source: Path | str, encoding: str | None = None) -> Deco
             ) from err
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(data.decode("utf-16"), "utf-16")
+    if utf16 := utf16_without_bom(data):
+        try:
+            return Decoded(data.decode(utf16), utf16)
+        except UnicodeDecodeError as err:
+            raise ImportError_(
+                31, f"{name}: looks like {utf16.upper()} without a byte-order mark, but byte "
+                f"{err.start} is not valid {utf16.upper()}. Save the file as UTF-8."
+            ) from err
     try:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError as err:

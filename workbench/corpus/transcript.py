@@ -17,9 +17,14 @@ from dataclasses import dataclass
 
 _STAMP = r"[\[(]?(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]?"
 _SPEAKER = r"(?P<speaker>[^\W\d_][\w'’.\-]*(?: [\w'’.\-]+){0,3})"
+_STAMP_AFTER = r"[\[(](?P<stamp_after>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]"
 LABEL_LINE = re.compile(
-    rf"^[ \t]*(?:{_STAMP}[ \t]+)?{_SPEAKER}[ \t]*:[ \t]+(?=[^\n]*\S)", re.MULTILINE
+    rf"^[ \t]*(?:{_STAMP}[ \t]+)?{_SPEAKER}(?:[ \t]+{_STAMP_AFTER})?[ \t]*:"
+    r"(?:[ \t]+(?=[^\n]*\S)|[ \t]*\n(?=[ \t]*\S))",
+    re.MULTILINE,
 )
+#: How a spoken turn's words end, unlike a header value such as a date or a ward.
+_SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\Z")
 LABEL_IN_CUE = re.compile(rf"^{_SPEAKER}:\s+(?=\S)")
 _ALWAYS = {"Q", "A"}
 
@@ -53,14 +58,14 @@ def parse_turns(text: str, speakers: set[str] | None = None) -> list[Turn]:
     matches = list(LABEL_LINE.finditer(text))
     counts = Counter(m.group("speaker") for m in matches)
     named = speakers or set()
-    sure = [
-        m for m in matches
-        if m.group("stamp") or m.group("speaker") in _ALWAYS | named
-        or counts[m.group("speaker")] >= 2
-    ]
-    if not sure:
+    first = next((i for i, m in enumerate(matches)
+                  if _stamp(m) or m.group("speaker") in _ALWAYS | named
+                  or counts[m.group("speaker")] >= 2), None)
+    if first is None:
         return []
-    accepted = [m for m in matches if m.start() >= sure[0].start()]
+    while first > 0 and _opens_the_transcript(text, matches[first - 1], matches[first]):
+        first -= 1
+    accepted = matches[first:]
     turns: list[Turn] = []
     for i, match in enumerate(accepted):
         limit = accepted[i + 1].start() if i + 1 < len(accepted) else len(text)
@@ -70,9 +75,26 @@ def parse_turns(text: str, speakers: set[str] | None = None) -> list[Turn]:
             continue
         turns.append(Turn(
             start=start, end=match.end() + len(body), speaker=match.group("speaker"),
-            t_start=parse_timestamp(match.group("stamp")), label_start=match.start(),
+            t_start=parse_timestamp(_stamp(match)), label_start=match.start(),
         ))
     return _with_end_times(turns)
+
+
+def _stamp(match: re.Match) -> str | None:
+    return match.group("stamp") or match.group("stamp_after")
+
+
+def _alone(match: re.Match) -> bool:
+    """Whether the label stands alone on its line (the words start on the next)."""
+    return match.group().endswith("\n")
+
+
+def _opens_the_transcript(text: str, label: re.Match, first_sure: re.Match) -> bool:
+    """Whether a once-only label just before the first sure one is a turn, not a header."""
+    if _alone(label) != _alone(first_sure) or bool(_stamp(label)) != bool(_stamp(first_sure)):
+        return False
+    words = text[label.end():first_sure.start()].strip()
+    return _alone(label) or bool(_SENTENCE_END.search(words))
 
 
 def _with_end_times(turns: list[Turn]) -> list[Turn]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.exports import write_table
 from workbench.logs._alerts import BUCKETS
 from workbench.logs.backends import compute
 from workbench.logs.load import load
@@ -48,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="comma-separated grouping keys: unit, role, actor, shift, "
                          "hour_of_day (default: unit; '' for none)")
     metrics.add_argument("--out", type=Path, help="write the table to this CSV file")
+    metrics.add_argument("--raw-csv", action="store_true",
+                         help="write text cells as they are, even those a spreadsheet would "
+                         "run as a formula (default: prefix them with ')")
     metrics.set_defaults(run=_metrics)
 
 
@@ -65,7 +69,7 @@ def _metrics(args: argparse.Namespace) -> None:
     with Project.open(args.dir) as project:
         frame = compute(project, args.metric, bucket=args.bucket, by=by)
     if args.out:
-        frame.to_csv(args.out, index=False)
+        write_table(frame, args.out, index=False, safe=not args.raw_csv)
         print(f"wrote {len(frame)} rows to {args.out}")
         return
     with pd.option_context("display.width", 160, "display.max_columns", 30,

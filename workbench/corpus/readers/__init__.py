@@ -16,6 +16,11 @@ from workbench.corpus.readers.plain import read_plain
 from workbench.corpus.readers.survey import read_survey
 from workbench.errors import ImportError_
 
+#: The largest file an import reads (bytes on disk): with the decompression bounds of
+#: ``office`` and ``safe_input.zips`` this keeps the import of one file within the memory
+#: bound stated in the README (tests/corpus/test_memory_bound.py).
+MAX_FILE_BYTES = 32 * 2**20
+
 Reader = Callable[..., list[SourceDocument]]
 
 READERS: dict[str, Reader] = {
@@ -28,7 +33,7 @@ READERS: dict[str, Reader] = {
     ".csv": read_survey,
 }
 
-__all__ = ["READERS", "SourceDocument", "read_file"]
+__all__ = ["MAX_FILE_BYTES", "READERS", "SourceDocument", "read_file"]
 
 
 def read_file(path: Path, *, encoding: str | None = None) -> list[SourceDocument]:
@@ -43,6 +48,12 @@ def read_file(path: Path, *, encoding: str | None = None) -> list[SourceDocument
         )
     if not path.is_file():
         raise ImportError_(2, f"{path}: no such file. Check the path.")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportError_(
+            37, f"{path.name}: {size:,} bytes is more than the {MAX_FILE_BYTES:,} one file may "
+            "hold. Split it into smaller files (e.g. one per interview) and import those."
+        )
     data = path.read_bytes()
     if not data.strip():
         raise ImportError_(3, f"{path.name}: the file is empty. Remove it from the import.")

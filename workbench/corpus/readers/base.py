@@ -25,7 +25,8 @@ class SourceDocument:
     turns : explicit speaker turns ``(start, end, speaker, t_start, t_end)`` for formats that
         carry them (captions); None means "parse turns from the text".
     identity : extra text that makes the document id unique where equal texts are distinct
-        documents (two respondents who both answered "no").
+        documents (two respondents who both answered "no"; two field notes with one body
+        and different front matter).
     """
 
     name: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -45,7 +46,11 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str]:
 
 
 def read_plain(path: Path, data: bytes, *, encoding: str | None = None) -> list[SourceDocument]:
-    """Read a ``.txt`` or ``.md`` file."""
+    """Read a ``.txt`` or ``.md`` file.
+
+    The front matter is part of the document's identity: two field notes with the same body
+    but a different date or ward are two observations, and both are kept.
+    """
     decoded = decode(data, path, encoding)
     meta, text = split_front_matter(normalise(decoded.text), path.name)
     if not text.strip():
@@ -58,5 +63,12 @@ def read_plain(path: Path, data: bytes, *, encoding: str | None = None) -> list[
             format=path.suffix.lower().lstrip("."),
             encoding=decoded.encoding,
             attributes={**meta, "date": date} if date else meta,
+            identity=front_matter_identity(meta),
         )
     ]
+
+
+def front_matter_identity(meta: dict) -> str:
+    """The front matter as canonical JSON (keys sorted), or "" when there is none, so that a
+    file without front matter keeps the id of its text alone."""
+    return json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str) if meta else ""

@@ -25,12 +25,22 @@ _MIN_WORDS = 3.0
 
 
 def _rows(text: str, name: str) -> tuple[list[str], list[list[str]]]:
-    reader = csv.reader(io.StringIO(text))
+    """Parse the CSV strictly (RFC 4180 quoting): a quote that is never closed, or text
+    after a closing quote, is refused naming the line where that row began, since a lenient
+    parser would read every later row into one answer."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows, row_start = [], 1
     try:
-        rows = list(reader)
+        for row in reader:
+            rows.append(row)
+            row_start = reader.line_num + 1
     except csv.Error as err:
+        problem = ("a quote opened in this row is never closed"
+                   if "unexpected end of data" in str(err) else str(err))
         raise ImportError_(
-            16, f"{name} line {reader.line_num}: {err}. Check the quoting on that line."
+            16, f"{name} line {row_start}: {problem} (read up to line {reader.line_num}). "
+            "Close or remove the quote in that row; an answer that holds a quote writes it "
+            'twice ("").'
         ) from err
     if len(rows) < 2:
         raise ImportError_(17, f"{name}: a survey file needs a header row and answers.")
