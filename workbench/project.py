@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import coding, corpus, reliability
+from workbench._facade_triangulate import TriangulationFacade
 from workbench.codebook import Code, Codebook, export_qdc, save_codebook
 from workbench.codebook import operations as codebook_ops
 from workbench.codebook import store as codebook_store
@@ -51,7 +52,7 @@ def default_user() -> str:
     return os.environ.get("WORKBENCH_USER") or getpass.getuser()
 
 
-class Project:
+class Project(TriangulationFacade):
     """A research project: a folder holding ``project.sqlite`` (and later ``logs.duckdb``).
 
     Create one with :meth:`create`, open one with :meth:`open`. Every method that writes is

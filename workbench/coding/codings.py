@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.codebook.operations import require_code
-from workbench.coding.layers import check_person, listing_layer
+from workbench.coding.layers import check_person, counting_layer, listing_layer
 from workbench.coding.memos import write_memo
 from workbench.errors import CodebookError, CodingError
 from workbench.store import append_audit
@@ -247,9 +247,13 @@ def _offsets(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None,
                   code: str | None = None, include_children: bool = True,
-                  doc_id: str | None = None) -> pd.DataFrame:
-    """Active codings with their quoted text; see ``Project.codings``."""
-    layer, params = listing_layer(coder)
+                  doc_id: str | None = None, counting: bool = False) -> pd.DataFrame:
+    """Active codings with their quoted text; see ``Project.codings``.
+
+    ``counting=True`` reads the layer a count must read (:func:`.layers.counting_layer`:
+    refuses to mix coders), for analyses that add codings up.
+    """
+    layer, params = counting_layer(conn, coder) if counting else listing_layer(coder)
     where, params = ["c.status = 'active'", "d.status = 'active'", layer], list(params)
     if doc_id is not None:
         where.append("c.doc_id = ?")

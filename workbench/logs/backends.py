@@ -22,7 +22,7 @@ from workbench.logs.events import COLUMNS
 from workbench.logs.mapping import Shifts, read_mapping
 from workbench.logs.metrics import METRICS
 
-__all__ = ["compute", "connect"]
+__all__ = ["compute", "connect", "has_logs", "site_shifts"]
 
 
 def connect(source=None, *, table: str = "events", memory_limit: str = _store.MEMORY_LIMIT
@@ -98,13 +98,19 @@ def compute(source, metric: str = "overview", *, bucket: str = "day", by=("unit"
         return METRICS[metric](source, bucket=bucket, by=by, **options)
     events = connect(source)
     try:
-        options.setdefault("shifts", _site_shifts(events))
+        options.setdefault("shifts", site_shifts(events))
         return METRICS[metric](events, bucket=bucket, by=by, **options)
     finally:
         events.get_backend().disconnect()
 
 
-def _site_shifts(events: ir.Table) -> Shifts:
+def site_shifts(events: ir.Table) -> Shifts:
+    """The shift times of the mapping of the latest load (07:00 and 19:00 without one)."""
     loads = events.get_backend().table("loads")
     latest = loads.order_by(ibis.desc(loads.load_id)).limit(1).mapping.to_pandas()
     return read_mapping(json.loads(latest.iloc[0])).shifts if len(latest) else Shifts()
+
+
+def has_logs(folder: str | Path) -> bool:
+    """Whether the project folder holds deployment logs (a ``logs.duckdb``)."""
+    return (Path(folder) / _store.DB_NAME).exists()

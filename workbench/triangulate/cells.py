@@ -17,7 +17,8 @@ import pandas as pd
 from workbench.errors import TriangulationError
 from workbench.logs.mapping import Shifts
 
-__all__ = ["PERIODS", "bucket_calendar", "explode_keys", "explode_periods"]
+__all__ = ["PERIODS", "bucket_calendar", "check_period", "explode_keys", "explode_periods",
+           "floor", "period_end"]
 
 PERIODS = ("shift", "day", "week")
 
@@ -63,10 +64,12 @@ def bucket_calendar(first: pd.Timestamp, last: pd.Timestamp, period: str, shifts
 def explode_periods(frame: pd.DataFrame, period: str, shifts: Shifts, horizon: pd.Timestamp
                     ) -> pd.DataFrame:
     """One row per (row of ``frame``, bucket its [t_start, t_end) overlaps), with
-    ``bucket_start``. An open end (NaT) runs to ``horizon``; nothing is placed past it."""
+    ``bucket_start``. An open end (NaT: an open-ended event) runs to ``horizon``, the end of
+    what the logs cover; it is never closed by guessing beyond that."""
     if frame.empty:
         return frame.assign(bucket_start=pd.Series(dtype="datetime64[ns]"))
-    t_end = frame["t_end"].fillna(horizon)
+    t_end = frame["t_end"].fillna(horizon).where(lambda t: t > frame["t_start"],
+                                                  frame["t_start"] + pd.Timedelta(minutes=1))
     first, last = frame["t_start"].min(), max(t_end.max(), frame["t_start"].max())
     calendar = bucket_calendar(first, last, period, shifts)
     values = calendar.to_numpy()
@@ -78,7 +81,7 @@ def explode_periods(frame: pd.DataFrame, period: str, shifts: Shifts, horizon: p
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     out = frame.iloc[rows].reset_index(drop=True)
     out["bucket_start"] = values[np.repeat(lo, counts) + offsets]
-    return out[out["bucket_start"] <= horizon].reset_index(drop=True)
+    return out
 
 
 def explode_keys(frame: pd.DataFrame, by: Sequence[str], every: dict[str, Sequence[str]],
@@ -92,3 +95,10 @@ def explode_keys(frame: pd.DataFrame, by: Sequence[str], every: dict[str, Sequen
         spread = frame[is_all].drop(columns=key).merge(pd.DataFrame({key: known}), how="cross")
         frame = pd.concat([frame[~is_all], spread[frame.columns]], ignore_index=True)
     return frame
+
+
+def period_end(start: pd.Timestamp, period: str) -> pd.Timestamp:
+    """The end of the bucket starting at ``start`` (a shift is 12 wall-clock hours)."""
+    step = {"week": pd.Timedelta(days=7), "day": pd.Timedelta(days=1),
+            "shift": pd.Timedelta(hours=12)}[period]
+    return start + step

@@ -201,6 +201,9 @@ def place_codings(codings: pd.DataFrame, pieces: pd.DataFrame
     event_id (one row per extent); unplaced is ``codings`` with a ``reason``.
     """
     keep = ["t_start", "t_end", "precision", "basis", "event_id"]
+    if codings.empty:
+        empty = codings.assign(**{k: pd.Series(dtype=object) for k in keep})
+        return empty, codings.assign(reason=pd.Series(dtype=object))
     refs = pieces[pieces["precision"] == "reference"]
     pairs = codings.reset_index(names="_row").merge(
         refs[["doc_id", "start", "end", *keep]].rename(columns={"start": "_s", "end": "_e"}),

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from workbench.corpus.views import attributes_wide, documents
-from workbench.errors import TriangulationError
+from workbench.coding.queries import document_attribute
+from workbench.errors import CodingError, TriangulationError
 from workbench.safe_input import UnsafeYaml, load_yaml
 from workbench.store import append_audit
 from workbench.store.audit import now
@@ -143,23 +143,17 @@ def key_values(conn: sqlite3.Connection, keys: Mapping[str, Key]) -> pd.DataFram
 
     Returns
     -------
-    DataFrame : doc_id, kind, case_id, then per log key ``<key>`` (the translated value,
-    :data:`ALL`, or None) and ``<key>_from`` (``document``, ``case`` or None).
+    DataFrame : doc_id, then one column per log key in ``keys`` holding the translated value,
+    :data:`ALL`, or None (missing, or mapped to none).
     """
-    docs = documents(conn)[["doc_id", "kind", "case_id"]]
-    doc_attrs = attributes_wide(conn, "document", "doc_id")
-    case_attrs = attributes_wide(conn, "case", "case_id")
-    out = docs.copy()
+    out = pd.DataFrame({"doc_id": document_attribute(conn, "kind").index})
     for log_key, key in keys.items():
-        own = docs[["doc_id"]].merge(doc_attrs, on="doc_id", how="left").get(key.attribute)
-        via_case = docs[["case_id"]].merge(case_attrs, on="case_id", how="left").get(
-            key.attribute)
-        own = own if own is not None else pd.Series([None] * len(docs))
-        via_case = via_case if via_case is not None else pd.Series([None] * len(docs))
-        mine = [key.translate(v) for v in own.to_numpy()]
-        theirs = [key.translate(v) for v in via_case.to_numpy()]
-        raw_own = own.notna().to_numpy()
-        out[log_key] = [m if has else t for m, t, has in zip(mine, theirs, raw_own, strict=True)]
-        out[f"{log_key}_from"] = ["document" if has else ("case" if pd.notna(c) else None)
-                                  for has, c in zip(raw_own, via_case.to_numpy(), strict=True)]
-    return out.reset_index(drop=True)
+        try:
+            values = document_attribute(conn, key.attribute)
+        except CodingError as err:
+            raise TriangulationError(5, f"no document or case attribute '{key.attribute}' "
+                                     f"carries the log key '{log_key}' ({err.message}) Say "
+                                     f"which one does: project.set_keys({log_key}='ward').",
+                                     ) from err
+        out[log_key] = [key.translate(v) for v in values.reindex(out["doc_id"]).to_numpy()]
+    return out

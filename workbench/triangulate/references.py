@@ -19,7 +19,7 @@ from workbench.errors import TriangulationError
 from workbench.store import append_audit
 from workbench.store.audit import now
 from workbench.store.ids import new_id
-from workbench.triangulate.timeline import wall_clock, event
+from workbench.triangulate.timeline import event, wall_clock
 
 __all__ = ["REFERENCE_COLUMNS", "refer", "references", "unrefer"]
 

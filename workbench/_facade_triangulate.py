@@ -1,0 +1,90 @@
+"""The triangulation part of the ``Project`` facade: each method delegates to
+:mod:`workbench.triangulate`, with the project's connection and its logs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.store import atomic
+
+
+class TriangulationFacade:
+    """Methods ``Project`` offers for linking coded evidence to the deployment logs."""
+
+    def set_keys(self, source: str | Path | None = None, **keys) -> pd.DataFrame:
+        """Say which document or case attribute carries each log key, and how its values
+        translate: ``set_keys(unit={"attribute": "ward", "values": {"hospital-wide": "*"}},
+        role={"attribute": "role", "values": {"staff nurse": "nurse"}})`` or a YAML file of
+        the same shape. ``"*"`` stands for every unit; an empty value for none."""
+        from workbench import triangulate
+
+        given = dict(triangulate.read_keys(source)) if source is not None else {}
+        given.update(keys)
+        with atomic(self._conn):
+            triangulate.set_keys(self._conn, given, self.user)
+        return self.keys()
+
+    def keys(self) -> pd.DataFrame:
+        """The crosswalk in use: log_key, attribute, values (attribute value -> log value)."""
+        from workbench import triangulate
+
+        return pd.DataFrame([(k.log_key, k.attribute, dict(k.values))
+                             for k in triangulate.crosswalk(self._conn).values()],
+                            columns=["log_key", "attribute", "values"])
+
+    def set_timeline(self, source) -> pd.DataFrame:
+        """Store timeline events (go-live, outages, threshold changes) from a YAML file such as
+        ``corpora/riverside/timeline.yaml``, a list of mappings or a DataFrame."""
+        from workbench import triangulate
+
+        with atomic(self._conn):
+            triangulate.set_timeline(self._conn, source, self.user)
+        return self.timeline()
+
+    def timeline(self) -> pd.DataFrame:
+        """The timeline events: event_id, label, start, end, units, open_ended, moment."""
+        from workbench import triangulate
+
+        return triangulate.timeline(self._conn)
+
+    def refer(self, coding_id: str | None = None, *, doc: str | None = None,
+              start: int | None = None, end: int | None = None, event: str | None = None,
+              period: tuple | None = None) -> str:
+        """Place a coding's passage (or a document's passage, or a whole document) in time:
+        at a timeline event (``event="lab-interface-outage"``) or a period
+        (``period=("2025-04-01", "2025-04-08")``). Returns the reference id."""
+        from workbench import triangulate
+
+        with atomic(self._conn):
+            return triangulate.refer(self._conn, actor=self.user, coding_id=coding_id, doc=doc,
+                                     start=start, end=end, event_id=event, period=period)
+
+    def unrefer(self, reference_id: str) -> None:
+        """Remove a reference (kept in the audit trail)."""
+        from workbench import triangulate
+
+        with atomic(self._conn):
+            triangulate.unrefer(self._conn, reference_id, self.user)
+
+    def references(self) -> pd.DataFrame:
+        """Every active reference from a passage to a timeline event or a period."""
+        from workbench import triangulate
+
+        return triangulate.references(self._conn)
+
+    def mixed_matrix(self, by: str | Sequence[str] = "unit", period: str = "week", *,
+                     codes: Sequence[str] = (), metrics: Sequence[str] = (),
+                     coder: str | None = None, survey_window: str = "28D"):
+        """Coded evidence and log metrics in the same cells (key value x period): material,
+        code counts and densities per 1,000 words, log metrics; see ``MixedMatrix``."""
+        from workbench import triangulate
+        from workbench.triangulate._engine import project_events
+
+        with project_events(self.path) as (events, shifts):
+            rules = triangulate.TimeRules(shifts, pd.Timedelta(survey_window))
+            return triangulate.mixed_matrix(self._conn, events, by=by, period=period,
+                                            codes=codes, metrics=metrics, coder=coder,
+                                            rules=rules)
