@@ -31,7 +31,7 @@ _KINDS = {"code": ("Code",),
           "source": ("TextSource", "PDFSource", *_MEDIA),
           "selection": ("PlainTextSelection", "PictureSelection", "PDFSelection",
                         "AudioSelection", "VideoSelection", "TranscriptSelection"),
-          "note": ("Note",), "variable": ("Variable",)}
+          "note": ("Note",), "variable": ("Variable",), "coding": ("Coding",)}
 _AGAIN = "Nothing was imported. Export the project again from the program that made it."
 
 
@@ -118,13 +118,15 @@ class _SourceReader:
         return f"{self.where} line {element.sourceline}"
 
     def check_references(self) -> None:
-        """Refuse duplicate code or source GUIDs and any reference to an unknown GUID."""
+        """Refuse a GUID given to two codes, sources, selections, codings, notes or variables
+        (references to it, and the import report, would be ambiguous) and any reference to an
+        unknown GUID."""
         known: dict[str, set[str]] = {kind: set() for kind in _KINDS}
         for kind, locals_ in _KINDS.items():
             for local in locals_:
                 for element in self.root.iter(self.tag(local)):
                     key = guid_key(element.get("guid"))
-                    if kind in ("code", "source") and key in known[kind]:
+                    if key in known[kind] and (key or kind in ("code", "source")):
                         raise InteropError(
                             31, f"{self.line(element)}: the {kind} GUID {element.get('guid')} "
                             f"is used twice, so references to it are ambiguous. {_AGAIN}")
