@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 
 from workbench.errors import LogsError
-from workbench.logs import _sources, _store
+from workbench.logs import _sources, _store, _times
 from workbench.logs.events import ALERT_RESPONSES, COLUMNS
 from workbench.logs.mapping import Mapping, read_mapping
 
@@ -161,9 +161,12 @@ def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: 
     messages = tuple(f"{Path(file).name} row {row}: {reason}" for file, row, reason in
                      conn.execute(f"SELECT file, row, why {rejected_rows} LIMIT {SHOWN}"
                                   ).fetchall())
-    for name in ("_held", "_repeated_ids", "_early_alerts"):
-        conn.execute(f"DROP TABLE {name}")
     conn.execute("DROP VIEW _staged")
+    for name in ("_held", "_repeated_ids", "_early_alerts", _times.CLOCK_CHANGES):
+        conn.execute(f"DROP TABLE {name}")
+    for n in range(len(sources)):  # DuckDB's record of malformed CSV records (see _stage)
+        conn.execute(f"DROP TABLE IF EXISTS _malformed_{n}")
+        conn.execute(f"DROP TABLE IF EXISTS _malformed_{n}_scan")
     rejected = sum(counts.values())
     files = [{"file": str(s.path), "sha256": digests[s.label]} for s in sources]
     conn.execute("INSERT INTO loads VALUES (?, current_timestamp, ?, ?, ?, ?, ?, ?, ?)",
@@ -194,13 +197,17 @@ def _stage(conn, sources, types, mapping: Mapping, load_id: int, scratch: Path) 
     whole load, once for the rows a check may reject (``_hold``), once into ``events``. CSV
     and JSON Lines files are parsed once, into Parquet in ``scratch``, for that.
     """
+    _times.create_clock_changes(conn, mapping.timezone)
     selects, first = [], 1
     for n, (source, kinds) in enumerate(zip(sources, types, strict=True)):
         files = source.files()
         conn.executemany("INSERT INTO source_files VALUES (?, ?, ?)",
                          [[load_id, first + i, str(f)] for i, f in enumerate(files)])
-        scan = _sources.columnar(conn, source, scratch / f"source-{n}.parquet")
-        selects.append(_sources.staging_select(source, first, mapping, kinds, scan))
+        malformed = f"_malformed_{n}"
+        scan = _sources.columnar(conn, source, scratch / f"source-{n}.parquet", malformed)
+        selects.append(_sources.staging_select(
+            source, first, mapping, kinds, scan,
+            _sources.malformed_rows(conn, source, first, malformed, len(kinds) - 2)))
         first += len(files)
     union = " UNION ALL BY NAME ".join(selects)
     if "alert_id" not in mapping.columns:
