@@ -55,10 +55,11 @@ class Source:
         """
         where = quote(str(self.path))
         if self.kind == "csv":
-            rejects = ("" if malformed is None else f", store_rejects = true, rejects_table = "
-                       f"{quote(malformed)}, rejects_scan = {quote(malformed + '_scan')}")
+            rejects = ("ignore_errors = true" if malformed is None else
+                       f"store_rejects = true, rejects_table = {quote(malformed)}, "
+                       f"rejects_scan = {quote(malformed + '_scan')}")
             return (f"(SELECT *, {where} AS _file, row_number() OVER () AS _row FROM "
-                    f"read_csv({where}, header = true, all_varchar = true{rejects}))")
+                    f"read_csv({where}, header = true, all_varchar = true, {rejects}))")
         if self.kind == "jsonl":
             return (f"(SELECT *, {where} AS _file, row_number() OVER () AS _row FROM "
                     f"read_json({where}, format = 'newline_delimited', dateformat = '%%', "
@@ -170,9 +171,11 @@ def columnar(conn: duckdb.DuckDBPyConnection, source: Source, staged: Path, malf
     # The k-th left-out record (record number r) follows r - k records that were read: a read
     # row numbered g follows every left-out record whose r - k is below g.
     return f"""(SELECT p.* REPLACE (p._row + coalesce(b.k, 0) AS _row) FROM {scan} p
-        ASOF LEFT JOIN (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before,
-                               row_number() OVER (ORDER BY line) AS k
-                        FROM (SELECT DISTINCT line FROM {malformed})) b
+        ASOF LEFT JOIN (SELECT before, max(k) AS k
+                        FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before,
+                                     row_number() OVER (ORDER BY line) AS k
+                              FROM (SELECT DISTINCT line FROM {malformed}))
+                        GROUP BY before) b
         ON p._row > b.before)"""
 
 

@@ -78,7 +78,8 @@ def event_time(column: str, kind: str, timezone: str, timestamp_format: str | No
             return EventTime(parsed, None, zone)
         return EventTime(None, parsed, zone)
     offset = f"regexp_matches({text}, {quote(OFFSET)})"
-    return EventTime(f"CASE WHEN {offset} THEN TRY_CAST({text} AS TIMESTAMPTZ) END",
+    # upper(): RFC 3339 allows a lower-case z, which DuckDB does not read.
+    return EventTime(f"CASE WHEN {offset} THEN TRY_CAST(upper({text}) AS TIMESTAMPTZ) END",
                      f"CASE WHEN NOT {offset} THEN TRY_CAST({text} AS TIMESTAMP) END", zone)
 
 

@@ -26,7 +26,7 @@ as they were.
 from __future__ import annotations
 
 import json
-import tempfile
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,8 @@ from workbench.logs.mapping import Mapping, read_mapping
 __all__ = ["LoadReport", "load", "load_files", "loads", "rejects"]
 
 _RESPONSES = ", ".join(f"'{name}'" for name in ALERT_RESPONSES)
+#: The load's scratch folder in the project folder (see :func:`_scratch`).
+SCRATCH = "logs.load.tmp"
 #: How many reject messages a report shows; all of them are in the rejects table.
 SHOWN = 20
 
@@ -107,19 +109,32 @@ def load_files(folder: str | Path, paths, mapping: str | Path | dict | Mapping, 
         if not replace:
             _refuse_reload(conn, digests)
         types = [_sources.columns_of(conn, s, mapping) for s in sources]
+        scratch = _scratch(Path(folder))
         conn.execute("BEGIN TRANSACTION")
         try:
-            # Beside the database, where DuckDB spills too: the room a big load needs is there.
-            with tempfile.TemporaryDirectory(prefix="logs-load-", dir=folder) as scratch:
-                report = _load(conn, sources, types, mapping, digests, actor, replace,
-                               Path(scratch))
+            report = _load(conn, sources, types, mapping, digests, actor, replace, scratch)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         return report
     finally:
+        # Before the lock is let go: the next holder's scratch folder has the same name.
+        shutil.rmtree(Path(folder) / SCRATCH, ignore_errors=True)
         conn.close()
+
+
+def _scratch(folder: Path) -> Path:
+    """An empty scratch folder for the load's parsed text files, beside the database (where
+    DuckDB spills too: the room a big load needs is there). One fixed name, emptied first: a
+    load killed before it could clean up (kill -9, a crashed kernel) leaves its files for the
+    next load to remove, never a pile of them. Only the holder of the database's lock calls
+    this, so no other load is using it."""
+    scratch = folder / SCRATCH
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.mkdir()
+    return scratch
 
 
 def _refuse_reload(conn: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> None:
