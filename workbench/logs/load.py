@@ -4,12 +4,18 @@ Every row of every file ends up in exactly one of two tables: ``events`` (canoni
 see :mod:`workbench.logs.events`) or ``rejects`` (file, row, problem, reason and the row as the
 site wrote it). The checks, in the order a row is tested:
 
+``wrong_field_count`` / ``unreadable_row``
+    a CSV record with more or fewer fields than the header, or one that cannot be split.
 ``missing_value``
     event id, timestamp or event type is empty.
 ``bad_timestamp``
     the timestamp cannot be read with the mapping's format.
+``nonexistent_time`` / ``ambiguous_time``
+    a wall-clock time the zone's clocks skipped, or showed twice (see
+    :mod:`workbench.logs._times`).
 ``unknown_event_type`` / ``unknown_value``
-    a code the mapping's ``values`` table does not list, a score that is not a number.
+    a code the mapping's ``values`` table does not list, a score that is not a (finite)
+    number.
 ``duplicate_event_id``
     an event id seen earlier in this load (the first one is kept) or in an earlier load.
 ``out_of_order``
