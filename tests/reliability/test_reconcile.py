@@ -75,8 +75,13 @@ def test_deciding_against_one_of_two_sentences_keeps_only_the_other(long_and_sho
 
 def test_a_person_named_consensus_is_never_wiped_by_reconcile(long_and_short):
     project, doc = long_and_short
-    # A project from before the name was reserved: a person coded as 'consensus'.
-    project.code(doc, *span(P01, "Not that week."), "trust", coder="consensus")
+    # A project from before the name was reserved: a person coded as 'consensus'. The coding
+    # API now refuses that name (WB-CODING-015), so the old row is written as an older
+    # workbench wrote it: a manual coding under that coder name.
+    coded = project.code(doc, *span(P01, "Not that week."), "trust", coder="carl")
+    with project.atomic() as conn:
+        conn.execute("UPDATE codings SET coder = 'consensus' WHERE coding_id = ?",
+                     (coded.coding_id,))
     with pytest.raises(ReliabilityError) as caught:
         project.reconcile(["ana", "ben"], {}, default="both")
     message = str(caught.value)
