@@ -8,7 +8,8 @@ import pytest
 from tests.reliability.published import EXAMPLE_C
 from workbench.errors import ReliabilityError
 from workbench.reliability import AlphaInterval, ReliabilityWarning, alpha_ci
-from workbench.reliability.stats import _bootstrap_alphas, _percentile_limits
+from workbench.reliability._interval import percentile_limits
+from workbench.reliability.alpha import _bootstrap_alphas
 
 
 def test_point_estimate_is_alpha():
@@ -55,7 +56,7 @@ def test_draws_follow_the_coincidences():
 def test_percentile_limits_read_kalpha_order_statistics():
     # 1,000 sorted samples 0..999: the 2.5% limit is the 25th value (24), the 97.5% limit the
     # 976th (975), as KALPHA reads them.
-    assert _percentile_limits(np.arange(1000.0)[::-1], 0.95) == (24.0, 975.0)
+    assert percentile_limits(np.arange(1000.0)[::-1], 0.95) == (24.0, 975.0)
 
 
 def test_undefined_alpha_gives_nan_interval():
