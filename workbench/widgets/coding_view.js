@@ -4,7 +4,7 @@
 // status) and sends the person's actions as messages; it never writes anything itself.
 // Offsets from Python count Unicode code points; the DOM counts UTF-16 code units. Every
 // piece of text is rendered in a leaf <span class="wb-t" data-s data-e> whose offsets are
-// code points, so a DOM selection maps back to code points exactly (see selectionOffsets).
+// code points, so a DOM selection maps back to code points exactly (see selectionIn).
 //
 // How the file reads, top to bottom:
 // - Pure helpers (no DOM state): code points <-> UTF-16, underline lanes, turn blocks and
@@ -19,15 +19,17 @@
 //                         moveCursor
 //     buildBar            documents, "Show", refresh, help, who: renderBar, renderShowFilter,
 //                         toggleHelp
-//     buildText           the text and its marks: renderText, renderMarks, leafAt, scrollTo,
-//                         markFocus, markPending
-//     buildSelection      a DOM selection to code points: selectionOffsets,
-//                         onSelectionChange, clearSelection
-//     buildSidePanels     selection, codings here, memos, suggestions: renderSide,
-//                         renderSelection, focusCoding, focusSuggestion, saveMemo,
-//                         stopEditingMemo
-//     buildKeys           the keyboard shortcuts (SHORTCUTS)
-//     watchModel          model changes, coalesced into one render per batch
+//     buildText           the text, drawn whole or turn by turn: renderText, renderMarks
+//     buildMarks          focus and the pending selection on the drawn text, a click on a
+//                         highlight: leafAt, scrollTo, markFocus, markPending
+//     buildSelection      a DOM selection to code points (selectionIn) and its panel:
+//                         selectionOffsets, onSelectionChange, clearSelection, renderSelection
+//     buildCodingsHere    side panel "Codings here": renderHere, focusCoding
+//     buildMemos          side panel "Memo": renderMemos, stopEditingMemo, saveMemo
+//     buildSuggestions    side panel "Suggestions": renderSuggestions, focusSuggestion
+//     buildKeys           the keyboard shortcuts (SHORTCUTS; shortcutKeys, onTypingKey)
+//     watchModel          model changes, coalesced into one render per batch (renderSide
+//                         redraws the side panels)
 //
 // The state object `s` (one per view; only the builders touch it):
 //   model, el, viewId, $          the anywidget model, the root element, this view's id
@@ -284,7 +286,6 @@ const LAYOUT = html`
   </div>
   <div class="wb-status" role="status" aria-live="polite"></div>`;
 
-
 // The ids of a code and of every code below it.
 function descendants(codes, root) {
   const ids = new Set([root]);
@@ -297,6 +298,14 @@ function difference(items, others, key) {
   const ids = new Set(others.map((x) => x[key]));
   return items.filter((x) => !ids.has(x[key]));
 }
+
+// A passage of the shown document as one line, shortened to `length` characters.
+function quote(s, start, end, length = 70) {
+  const t = s.text.slice(s.cpToU16[start], s.cpToU16[end]).replace(/\s+/g, " ").trim();
+  return t.length > length ? `${t.slice(0, length - 1)}…` : t;
+}
+
+const codeById = (model) => new Map(model.get("codes").map((c) => [c.code_id, c]));
 
 // -- talking to Python -------------------------------------------------------------------
 function buildChannel(s, ui) {
@@ -334,6 +343,19 @@ function buildChannel(s, ui) {
 }
 
 // -- the codebook tree -------------------------------------------------------------------
+// One code's row: its number among the choices (-1: shown only as a parent, for context),
+// whether the cursor is on it, its fold toggle (folded true or false; null: no toggle, for
+// a code without children or while a filter is typed), swatch and name.
+function codeRowHtml(c, number, cursor, folded) {
+  const cls = `wb-code${cursor ? " wb-cursor" : ""}${number < 0 ? " wb-context" : ""}`;
+  return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
+       style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
+    <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>${folded !== null
+      ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${folded ? "Show" : "Hide"} the codes below">${folded ? "⊞" : "⊟"}</span>`
+      : `<span class="wb-fold-space"></span>`}
+    <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
+}
+
 function buildCodebookTree(s, ui) {
   const tree = s.$(".wb-tree");
 
@@ -357,23 +379,10 @@ function buildCodebookTree(s, ui) {
     s.choices = rows.filter(matches);
     s.cursor = Math.min(s.cursor, Math.max(0, s.choices.length - 1));
     const parents = new Set(codes.map((c) => c.parent_id));
-    tree.innerHTML = rows.length ? rows.map((c) => rowHtml(c, parents.has(c.code_id) && !q)).join("")
-      : `<div class="wb-empty">${codes.length ? "No code matches the filter." : "No codebook yet: load one with project.set_codebook(...)."}</div>`;
-  }
-
-  // One code's row: its number among the choices, its fold toggle (a family, no filter),
-  // swatch and name; the cursor's row and rows shown only as context are marked.
-  function rowHtml(c, foldable) {
-    const number = s.choices.indexOf(c);
     const cursorId = s.choices.length ? s.choices[s.cursor].code_id : null;
-    const cls = `wb-code${c.code_id === cursorId ? " wb-cursor" : ""}${number < 0 ? " wb-context" : ""}`;
-    const folded = s.folded.has(c.code_id);
-    return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
-         style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
-      <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>${foldable
-        ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${folded ? "Show" : "Hide"} the codes below">${folded ? "⊞" : "⊟"}</span>`
-        : `<span class="wb-fold-space"></span>`}
-      <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
+    tree.innerHTML = rows.length ? rows.map((c) => codeRowHtml(c, s.choices.indexOf(c), c.code_id === cursorId,
+      parents.has(c.code_id) && !q ? s.folded.has(c.code_id) : null)).join("")
+      : `<div class="wb-empty">${codes.length ? "No code matches the filter." : "No codebook yet: load one with project.set_codebook(...)."}</div>`;
   }
 
   function applyCode(codeId) {
@@ -448,7 +457,7 @@ function buildBar(s, ui) {
   return { renderBar, renderShowFilter, toggleHelp };
 }
 
-// -- the text and its marks --------------------------------------------------------------
+// -- the text, drawn whole or turn by turn ----------------------------------------------
 function buildText(s, ui) {
   const { pane, model } = s;
 
@@ -520,9 +529,16 @@ function buildText(s, ui) {
   function afterDrawing() {
     s.leaves = Array.from(pane.getElementsByClassName("wb-t"));
     s.leafStarts = Int32Array.from(s.leaves, (leaf) => +leaf.dataset.s);
-    markFocus();
-    markPending();
+    ui.markFocus();
+    ui.markPending();
   }
+
+  return { renderText, renderMarks };
+}
+
+// -- marks on the drawn text: focus and the pending selection ---------------------------
+function buildMarks(s, ui) {
+  const { pane } = s;
 
   function leafAt(pos) {
     let lo = 0;
@@ -545,7 +561,8 @@ function buildText(s, ui) {
     if (s.focusSuggestion) for (const leaf of pane.querySelectorAll(`[data-g~="${s.focusSuggestion}"]`)) leaf.classList.add("wb-sfocus");
   }
 
-  // The pending selection, painted with the CSS Custom Highlight API where the browser has it.
+  // The selection being made, painted with the CSS Custom Highlight API (where the browser
+  // has it) so that redrawing the text does not lose it.
   function markPending() {
     if (!globalThis.CSS || !CSS.highlights) return;
     const p = s.pending;
@@ -578,71 +595,79 @@ function buildText(s, ui) {
     if (!next && leaf.dataset.g) ui.focusSuggestion(leaf.dataset.g.split(" ")[0]);
   });
 
-  return { renderText, renderMarks, leafAt, scrollTo, markFocus, markPending };
+  return { leafAt, scrollTo, markFocus, markPending };
 }
 
 // -- selection: DOM boundary points to code points ---------------------------------------
+// Pure DOM helpers: `pane` is the text pane, `length` the document's length in code points.
+
+// The start of the first leaf at or after a node (the document's end when there is none).
+function leafStartFrom(node, pane, length) {
+  if (node.nodeType === Node.ELEMENT_NODE) {
+    if (node.classList.contains("wb-t")) return +node.dataset.s;
+    const leaf = node.querySelector(".wb-t");
+    if (leaf) return +leaf.dataset.s;
+  }
+  return leafStartAfter(node, pane, length);
+}
+
+// The start of the first leaf after a node and all it holds.
+function leafStartAfter(node, pane, length) {
+  for (let n = node; n && n !== pane; n = n.parentNode) {
+    if (n.nextSibling) return leafStartFrom(n.nextSibling, pane, length);
+  }
+  return length;
+}
+
+// A DOM boundary point (node, offset) as a code point of the document.
+function pointOffset(node, offset, pane, length) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const leaf = node.parentElement;
+    if (leaf.classList.contains("wb-t")) return +leaf.dataset.s + countCodePoints(node.data, offset);
+    return offset === 0 ? leafStartFrom(node, pane, length) : leafStartAfter(node, pane, length);
+  }
+  if (node.classList && node.classList.contains("wb-t")) return offset === 0 ? +node.dataset.s : +node.dataset.e;
+  const child = node.childNodes[offset];
+  return child ? leafStartFrom(child, pane, length) : leafStartAfter(node, pane, length);
+}
+
+// Whether anything but white space lies between two boundary points.
+function textBetween(startNode, startOffset, endNode, endOffset) {
+  const between = document.createRange();
+  between.setStart(startNode, startOffset);
+  between.setEnd(endNode, endOffset);
+  return between.toString().trim() !== "";
+}
+
+// The live selection as code points of the document in `pane`, or null when it does not
+// touch it. Text selected outside the document (another cell, another document) marks it
+// outside.
+function selectionIn(pane, length) {
+  const sel = document.getSelection();
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!range.intersectsNode(pane)) return null;
+  const inner = document.createRange();
+  inner.selectNodeContents(pane);
+  const clamped = range.cloneRange();
+  let outside = false;
+  if (range.compareBoundaryPoints(Range.START_TO_START, inner) < 0) {
+    outside ||= textBetween(range.startContainer, range.startOffset, inner.startContainer, inner.startOffset);
+    clamped.setStart(inner.startContainer, inner.startOffset);
+  }
+  if (range.compareBoundaryPoints(Range.END_TO_END, inner) > 0) {
+    outside ||= textBetween(inner.endContainer, inner.endOffset, range.endContainer, range.endOffset);
+    clamped.setEnd(inner.endContainer, inner.endOffset);
+  }
+  const start = pointOffset(clamped.startContainer, clamped.startOffset, pane, length);
+  const end = pointOffset(clamped.endContainer, clamped.endOffset, pane, length);
+  return { start: Math.min(start, end), end: Math.max(start, end), outside };
+}
+
+// The selection as the widget keeps it (s.pending) and shows it in its side panel.
 function buildSelection(s, ui) {
   const { pane } = s;
-
-  function leafStartFrom(node) {
-    if (node.nodeType === Node.ELEMENT_NODE) {
-      if (node.classList.contains("wb-t")) return +node.dataset.s;
-      const leaf = node.querySelector(".wb-t");
-      if (leaf) return +leaf.dataset.s;
-    }
-    return leafStartAfter(node);
-  }
-
-  function leafStartAfter(node) {
-    for (let n = node; n && n !== pane; n = n.parentNode) {
-      if (n.nextSibling) return leafStartFrom(n.nextSibling);
-    }
-    return s.cpToU16.length - 1;
-  }
-
-  function pointOffset(node, offset) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      const leaf = node.parentElement;
-      if (leaf.classList.contains("wb-t")) return +leaf.dataset.s + countCodePoints(node.data, offset);
-      return offset === 0 ? leafStartFrom(node) : leafStartAfter(node);
-    }
-    if (node.classList && node.classList.contains("wb-t")) return offset === 0 ? +node.dataset.s : +node.dataset.e;
-    const child = node.childNodes[offset];
-    return child ? leafStartFrom(child) : leafStartAfter(node);
-  }
-
-  // The live selection as code points of this document, or null when it does not touch it.
-  // Text selected outside the document (another cell, another document) marks it outside.
-  function selectionOffsets() {
-    const sel = document.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
-    const range = sel.getRangeAt(0);
-    if (!range.intersectsNode(pane)) return null;
-    const inner = document.createRange();
-    inner.selectNodeContents(pane);
-    const clamped = range.cloneRange();
-    let outside = false;
-    if (range.compareBoundaryPoints(Range.START_TO_START, inner) < 0) {
-      outside ||= textBetween(range.startContainer, range.startOffset, inner.startContainer, inner.startOffset);
-      clamped.setStart(inner.startContainer, inner.startOffset);
-    }
-    if (range.compareBoundaryPoints(Range.END_TO_END, inner) > 0) {
-      outside ||= textBetween(inner.endContainer, inner.endOffset, range.endContainer, range.endOffset);
-      clamped.setEnd(inner.endContainer, inner.endOffset);
-    }
-    const start = pointOffset(clamped.startContainer, clamped.startOffset);
-    const end = pointOffset(clamped.endContainer, clamped.endOffset);
-    return { start: Math.min(start, end), end: Math.max(start, end), outside };
-  }
-
-  // Whether anything but white space lies between two boundary points.
-  function textBetween(startNode, startOffset, endNode, endOffset) {
-    const between = document.createRange();
-    between.setStart(startNode, startOffset);
-    between.setEnd(endNode, endOffset);
-    return between.toString().trim() !== "";
-  }
+  const selectionOffsets = () => selectionIn(pane, s.cpToU16.length - 1);
 
   // The pending selection is kept current at every change (so a code picked at once after
   // selecting gets it all); the side panel follows at the next frame.
@@ -657,7 +682,7 @@ function buildSelection(s, ui) {
       s.frame = requestAnimationFrame(() => {
         s.frame = null;
         ui.markPending();
-        ui.renderSelection();
+        renderSelection();
       });
     }
   }
@@ -667,37 +692,39 @@ function buildSelection(s, ui) {
     if (sel.anchorNode && pane.contains(sel.anchorNode)) sel.removeAllRanges();
     s.pending = null;
     ui.markPending();
-    ui.renderSelection();
+    renderSelection();
+  }
+
+  function renderSelection() {
+    const p = s.pending;
+    let message = "No text selected: select a passage with the mouse, then pick a code.";
+    if (p && p.outside) message = "The selection goes beyond this document: select inside it.";
+    else if (p) message = `Selected ${p.end - p.start} characters: “${escapeText(quote(s, p.start, p.end))}”. Click a code, press 1–9 or Enter.`;
+    s.$(".wb-selection").innerHTML = `<div class="wb-selected${p && !p.outside ? " wb-has" : ""}">${message}</div>`;
   }
 
   document.addEventListener("selectionchange", onSelectionChange);
   pane.addEventListener("mouseup", onSelectionChange);
   pane.addEventListener("keyup", onSelectionChange);
 
-  return { selectionOffsets, onSelectionChange, clearSelection };
+  return { selectionOffsets, onSelectionChange, clearSelection, renderSelection };
 }
 
-// -- the side panels: selection, codings here, memos, suggestions ------------------------
-function buildSidePanels(s, ui) {
-  const { $, model, memoBox } = s;
+// -- the side panels: codings here, memos, suggestions ----------------------------------
+// (The selection's panel is drawn by buildSelection.)
+function renderSide(ui) {
+  ui.renderSelection();
+  ui.renderHere();
+  ui.renderMemos();
+  ui.renderSuggestions();
+  ui.markFocus();
+}
 
-  function quote(start, end, length = 70) {
-    const t = s.text.slice(s.cpToU16[start], s.cpToU16[end]).replace(/\s+/g, " ").trim();
-    return t.length > length ? `${t.slice(0, length - 1)}…` : t;
-  }
-
-  const codeById = () => new Map(model.get("codes").map((c) => [c.code_id, c]));
-
-  function renderSelection() {
-    const p = s.pending;
-    let message = "No text selected: select a passage with the mouse, then pick a code.";
-    if (p && p.outside) message = "The selection goes beyond this document: select inside it.";
-    else if (p) message = `Selected ${p.end - p.start} characters: “${escapeText(quote(p.start, p.end))}”. Click a code, press 1–9 or Enter.`;
-    $(".wb-selection").innerHTML = `<div class="wb-selected${p && !p.outside ? " wb-has" : ""}">${message}</div>`;
-  }
+function buildCodingsHere(s, ui) {
+  const { $, model } = s;
 
   function renderHere() {
-    const codes = codeById();
+    const codes = codeById(model);
     const me = model.get("coder");
     const byId = new Map(model.get("codings").map((c) => [c.coding_id, c]));
     s.here = s.here.filter((id) => byId.has(id));
@@ -709,9 +736,30 @@ function buildSidePanels(s, ui) {
       return html`<div class="wb-coding${id === s.focusCoding ? " wb-current" : ""}" data-coding="${id}">
         <span class="wb-swatch" style="background:${code.color}"></span><b>${escapeText(code.name)}</b>
         <span class="wb-meta">${escapeText(c.coder)}${c.origin === "manual" ? "" : ` · ${escapeText(c.origin)}`}</span>${remove}
-        <div class="wb-quote">“${escapeText(quote(c.start, c.end))}”</div></div>`;
+        <div class="wb-quote">“${escapeText(quote(s, c.start, c.end))}”</div></div>`;
     }).join("") : `<div class="wb-empty">Click a highlight to see its codings.</div>`;
   }
+
+  function focusCoding(id) {
+    s.focusCoding = id;
+    if (id && !s.here.includes(id)) s.here = [id];
+    renderHere();
+    ui.renderMemos();
+    ui.markFocus();
+  }
+
+  $(".wb-here").addEventListener("click", (event) => {
+    const button = event.target.closest(".wb-remove");
+    if (button) ui.send("uncode", { coding_id: button.dataset.coding });
+    else if (event.target.closest(".wb-coding")) focusCoding(event.target.closest(".wb-coding").dataset.coding);
+  });
+
+  return { renderHere, focusCoding };
+}
+
+// Memos on the coding in focus, or on the document when no coding is in focus.
+function buildMemos(s, ui) {
+  const { $, model, memoBox } = s;
 
   function renderMemos() {
     const target = s.focusCoding ? ["coding", s.focusCoding] : ["document", model.get("doc_id")];
@@ -748,8 +796,21 @@ function buildSidePanels(s, ui) {
       : ui.send("memo", { text: memoBox.value, coding_id: s.focusCoding });
   }
 
+  $(".wb-memo-save").addEventListener("click", saveMemo);
+  $(".wb-memos").addEventListener("click", (event) => {
+    const button = event.target.closest(".wb-memo-edit");
+    if (button) editMemo(button.dataset.memo);
+  });
+
+  return { renderMemos, stopEditingMemo, saveMemo };
+}
+
+// The document's pending rule suggestions, with Accept and Reject.
+function buildSuggestions(s, ui) {
+  const { $, model } = s;
+
   function renderSuggestions() {
-    const codes = codeById();
+    const codes = codeById(model);
     const list = [...model.get("suggestions")].sort((a, b) => a.start - b.start);
     if (s.focusSuggestion && !list.some((x) => x.suggestion_id === s.focusSuggestion)) s.focusSuggestion = null;
     $(".wb-suggestions").innerHTML = list.length ? list.map((x) => {
@@ -759,24 +820,8 @@ function buildSidePanels(s, ui) {
         <span class="wb-meta">${escapeText(x.rule)}</span>
         <button class="wb-accept" data-suggestion="${x.suggestion_id}" title="Accept (a)">Accept</button>
         <button class="wb-reject" data-suggestion="${x.suggestion_id}" title="Reject (r)">Reject</button>
-        <div class="wb-quote">“${escapeText(quote(x.start, x.end))}”</div></div>`;
+        <div class="wb-quote">“${escapeText(quote(s, x.start, x.end))}”</div></div>`;
     }).join("") : `<div class="wb-empty">No pending suggestions in this document.</div>`;
-  }
-
-  function renderSide() {
-    renderSelection();
-    renderHere();
-    renderMemos();
-    renderSuggestions();
-    ui.markFocus();
-  }
-
-  function focusCoding(id) {
-    s.focusCoding = id;
-    if (id && !s.here.includes(id)) s.here = [id];
-    renderHere();
-    renderMemos();
-    ui.markFocus();
   }
 
   function focusSuggestion(id) {
@@ -787,56 +832,46 @@ function buildSidePanels(s, ui) {
     ui.markFocus();
   }
 
-  $(".wb-here").addEventListener("click", (event) => {
-    const button = event.target.closest(".wb-remove");
-    if (button) ui.send("uncode", { coding_id: button.dataset.coding });
-    else if (event.target.closest(".wb-coding")) focusCoding(event.target.closest(".wb-coding").dataset.coding);
-  });
   $(".wb-suggestions").addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (button) ui.send(button.classList.contains("wb-accept") ? "accept" : "reject", { suggestion_id: button.dataset.suggestion });
     else if (event.target.closest(".wb-suggestion")) focusSuggestion(event.target.closest(".wb-suggestion").dataset.suggestion);
   });
-  $(".wb-memo-save").addEventListener("click", saveMemo);
-  $(".wb-memos").addEventListener("click", (event) => {
-    const button = event.target.closest(".wb-memo-edit");
-    if (button) editMemo(button.dataset.memo);
-  });
 
-  return { renderSide, renderSelection, focusCoding, focusSuggestion, saveMemo, stopEditingMemo };
+  return { renderSuggestions, focusSuggestion };
 }
 
 // -- keys --------------------------------------------------------------------------------
-function buildKeys(s, ui) {
-  const { el, filterBox, memoBox } = s;
-  const refocus = () => el.focus({ preventScroll: true });
-
-  // Keys in the filter box and the memo box (and Escape in the drop-downs).
-  function onTypingKey(event) {
-    if (event.target === filterBox) {
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") ui.moveCursor(event.key === "ArrowDown" ? 1 : -1);
-      else if (event.key === "Enter" && s.choices.length) ui.applyCode(s.choices[s.cursor].code_id);
-      else if (event.key === "Escape") { filterBox.value = ""; s.query = ""; ui.renderTree(); refocus(); }
-      else return;
-      event.preventDefault();
-    } else if (event.target === memoBox && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      ui.saveMemo();
-    } else if (event.target === memoBox && event.key === "Escape" && s.editingMemo) {
-      ui.stopEditingMemo();
-      refocus();
-    } else if (event.key === "Escape") {
-      refocus();
-    }
+// Keys in the filter box and the memo box (and Escape in the drop-downs).
+function onTypingKey(s, ui, event) {
+  const { filterBox, memoBox } = s;
+  const refocus = () => s.el.focus({ preventScroll: true });
+  if (event.target === filterBox) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") ui.moveCursor(event.key === "ArrowDown" ? 1 : -1);
+    else if (event.key === "Enter" && s.choices.length) ui.applyCode(s.choices[s.cursor].code_id);
+    else if (event.key === "Escape") { filterBox.value = ""; s.query = ""; ui.renderTree(); refocus(); }
+    else return;
+    event.preventDefault();
+  } else if (event.target === memoBox && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    ui.saveMemo();
+  } else if (event.target === memoBox && event.key === "Escape" && s.editingMemo) {
+    ui.stopEditingMemo();
+    refocus();
+  } else if (event.key === "Escape") {
+    refocus();
   }
+}
 
+// The single keys of SHORTCUTS (besides 1-9), by KeyboardEvent.key.
+function shortcutKeys(s, ui) {
   const uncode = () => s.focusCoding && ui.send("uncode", { coding_id: s.focusCoding });
-  const KEYS = {
-    "/": () => filterBox.focus(),
+  return {
+    "/": () => s.filterBox.focus(),
     "?": () => ui.toggleHelp(),
     n: () => ui.send("next", {}, "Opening…"),
     p: () => ui.send("previous", {}, "Opening…"),
-    m: () => memoBox.focus(),
+    m: () => s.memoBox.focus(),
     Enter: () => s.choices.length && ui.applyCode(s.choices[s.cursor].code_id),
     Delete: uncode,
     Backspace: uncode,
@@ -849,24 +884,26 @@ function buildKeys(s, ui) {
       ui.focusSuggestion(null);
     },
   };
+}
 
+function buildKeys(s, ui) {
+  const keys = shortcutKeys(s, ui);
   // Keys typed in the widget are the widget's: JupyterLab's notebook shortcuts (1-6, a, m, x,
   // Enter, Ctrl+Enter ...) would otherwise act on the cell. Chords the widget does not use
   // (Shift+Enter, Ctrl+S) still reach JupyterLab.
-  el.addEventListener("keydown", (event) => {
+  s.el.addEventListener("keydown", (event) => {
     if (["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) {
       event.stopPropagation();
-      return onTypingKey(event);
+      return onTypingKey(s, ui, event);
     }
     if (event.ctrlKey || event.metaKey || event.altKey || (event.shiftKey && event.key === "Enter")) return;
-    if (event.key.length === 1 || KEYS[event.key]) event.stopPropagation();
+    if (event.key.length === 1 || keys[event.key]) event.stopPropagation();
     const digit = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
     if (digit >= 0 && digit < s.choices.length) ui.applyCode(s.choices[digit].code_id);
-    else if (KEYS[event.key]) KEYS[event.key]();
+    else if (keys[event.key]) keys[event.key]();
     else return;
     event.preventDefault();
   });
-
   return {};
 }
 
@@ -884,7 +921,7 @@ function watchModel(s, ui) {
     if (parts.has("text") || parts.has("codes")) ui.renderText();
     else if (parts.has("marks")) ui.renderMarks();
     ui.renderBar();
-    ui.renderSide();
+    renderSide(ui);
     if (parts.has("status")) ui.onStatus();
   }
   const watch = { documents: "bar", doc_id: "bar", coder: "bar", blind: "bar", codes: "codes",
@@ -911,8 +948,8 @@ function render({ model, el }) {
   el.innerHTML = LAYOUT;
   const s = newState(model, el);
   const ui = {};
-  for (const build of [buildChannel, buildCodebookTree, buildBar, buildText, buildSelection,
-    buildSidePanels, buildKeys]) {
+  for (const build of [buildChannel, buildCodebookTree, buildBar, buildText, buildMarks,
+    buildSelection, buildCodingsHere, buildMemos, buildSuggestions, buildKeys]) {
     Object.assign(ui, build(s, ui));
   }
   watchModel(s, ui);
@@ -921,7 +958,7 @@ function render({ model, el }) {
   ui.renderShowFilter();
   ui.renderText();
   ui.renderBar();
-  ui.renderSide();
+  renderSide(ui);
   ui.onStatus();
 
   return () => {
