@@ -6,11 +6,14 @@ user and a second coding ("world", positions 6-11 of its text) by that user.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.interop.conftest import CODE, CODING, SELECTION, USER, crafted_qde, write_qdpx
 from tests.interop.test_qdpx_hostile import refused
 from workbench import Project
 from workbench.interop import import_qdpx
 
+ROOT = Path(__file__).resolve().parents[2]
 OTHER = "6B0F2C1E-0000-4000-8000-0000000000A2"
 
 
@@ -78,3 +81,27 @@ def test_a_guid_given_to_two_selections_or_codings_is_refused(tmp_path):
         archive = write_qdpx(tmp_path / f"{what}.qdpx", qde)
         message = refused(tmp_path, archive, 31)
         assert f"the {what} GUID {guid} is used twice" in message
+
+
+def test_every_coder_is_exported_from_a_reconciled_document(tmp_path):
+    # Before, the export read project.codings(), which in a reconciled document holds only the
+    # consensus layer: ana's and ben's own codings were silently left out of the .qdpx.
+    text = tmp_path / "interview_P01.txt"
+    text.write_text("P01: The score was stale. We checked labs by hand.\n"
+                    "Q: And then?\nP01: We phoned the lab.\n", encoding="utf-8")
+    project = Project.create(tmp_path / "p", user="ana")
+    project.import_files([text], progress=False)
+    project.set_codebook(ROOT / "codebooks" / "sociotechnical.yaml")
+    doc = project.documents()["doc_id"].iloc[0]
+    body = project.document(doc).text
+    start = body.index("We checked labs by hand.")
+    project.code(doc, start, start + len("We checked labs by hand."), "workarounds", coder="ana")
+    project.code(doc, start, start + len("We checked labs"), "workarounds", coder="ben")
+    project.reconcile(["ana", "ben"], {}, default="ana")
+    project.export_qdpx(tmp_path / "out.qdpx")
+    project.close()
+    import_qdpx(tmp_path / "out.qdpx", tmp_path / "again")
+    coders = [coder for coder, _ in coders_and_quotes(tmp_path / "again")]
+    # One coding each by ana and ben, and the consensus layer's one (renamed on import, as
+    # 'consensus' is reserved): 3 codings, hand-counted from the calls above.
+    assert sorted(coders) == ["ana", "ben", "consensus (imported)"]
