@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -174,3 +175,26 @@ def test_pdf_stream_bomb_is_refused_not_read_as_a_scan(tmp_path, project):
     path = write(tmp_path, "bomb.pdf", pdf_bomb(200 * 2**20))
     with pytest.raises(ImportError_, match="WB-IMPORT-035: bomb.pdf: refused"):
         project.import_files([path], progress=False)
+
+
+def test_a_note_stored_by_an_earlier_version_is_not_stored_twice(tmp_path, project):
+    # Before front matter counted in a document's id, a note's id was the hash of its text
+    # alone. Importing the same file again must not store a second copy under the new id;
+    # a note with the same body but another date is still a new observation.
+    body = "Quiet night. The list is back on the whiteboard.\n"
+    note = write(tmp_path, "a.md", f"---\ndate: 2025-03-31\nward: 4N\n---\n{body}")
+    project.import_files([note], progress=False)
+    new_id = project.documents()["doc_id"].iloc[0]
+    text = project.document(new_id).text
+    legacy = hashlib.sha256(f"\0{text}".encode()).hexdigest()[:16]
+    with project.atomic() as conn:  # the rows as the earlier version stored them
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute("UPDATE documents SET doc_id = ? WHERE doc_id = ?", (legacy, new_id))
+        conn.execute("UPDATE segments SET doc_id = ? WHERE doc_id = ?", (legacy, new_id))
+        conn.execute("UPDATE attributes SET entity_id = ? WHERE entity = 'document' AND "
+                     "entity_id = ?", (legacy, new_id))
+    again = project.import_files([note], progress=False)
+    assert again.imported == () and "earlier workbench" in again.skipped[0][1]
+    later = write(tmp_path, "b.md", f"---\ndate: 2025-04-01\nward: 4N\n---\n{body}")
+    assert project.import_files([later], progress=False).imported == ("b.md",)
+    assert len(project.documents()) == 2

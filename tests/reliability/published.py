@@ -7,7 +7,7 @@ import numpy as np
 nan = np.nan
 
 # Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability, example C (also in
-# /work/shared/reliability/README.md): 4 observers x 12 units, values 1-5, NaN = missing.
+# shared/reliability/README.md): 4 observers x 12 units, values 1-5, NaN = missing.
 EXAMPLE_C = np.array(
     [
         [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],

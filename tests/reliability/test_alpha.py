@@ -23,7 +23,7 @@ from workbench.reliability import (
 )
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example C, as exact
-# fractions (values in /work/shared/reliability/README.md).
+# fractions (values in shared/reliability/README.md).
 EXAMPLE_C_ALPHA = {
     "nominal": 113 / 152,  # 0.743
     "ordinal": 108577 / 133160,  # 0.815

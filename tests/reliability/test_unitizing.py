@@ -13,18 +13,15 @@ from hypothesis.extra.numpy import arrays
 
 from tests.reliability.published import EXAMPLE_A, EXAMPLE_B
 from workbench.errors import ReliabilityError
-from workbench.reliability import ReliabilityWarning, krippendorff_alpha
-from workbench.reliability.unitizing import (
-    ALL_CODES,
-    _code_partitions,
-    _observed,
-    _read_spans,
-    _resampled_alphas,
-    _self_pairs,
+from workbench.reliability import (
+    ReliabilityWarning,
+    krippendorff_alpha,
     unitizing_alpha,
     unitizing_alpha_2004,
     unitizing_alpha_ci,
 )
+from workbench.reliability._spans import ALL_CODES, code_partitions, read_spans
+from workbench.reliability.unitizing import _observed, _resampled_alphas, _self_pairs
 
 pytestmark = pytest.mark.filterwarnings("ignore:cu_alpha is undefined")
 
@@ -392,8 +389,8 @@ def test_bootstrap_point_estimate_and_reproducibility():
 def test_bootstrap_weights_reproduce_resampled_documents():
     # Drawing d1 twice and d3 once must give the alpha of that resampled corpus.
     spans, lengths = two_documents()
-    data = _read_spans(spans, lengths, None, ["x"])
-    partitions = _code_partitions(data, 0)
+    data = read_spans(spans, lengths, None, ["x"])
+    partitions = code_partitions(data, 0)
     observed = _observed(partitions, 2, data.doc_bounds)
     self_pairs = _self_pairs(partitions, 2, data.doc_bounds)
     sample = _resampled_alphas(np.array([[2.0, 0.0, 1.0]]), observed, self_pairs)[0]

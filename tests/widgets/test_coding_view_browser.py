@@ -401,6 +401,7 @@ def test_no_selection(lab, page, view):
     assert status == ("Not saved: nothing is selected. Select a passage in the text with the "
                       "mouse, then pick a code.")
     assert count_codings(lab) == before
+    view.locator(".wb-side").evaluate("side => { side.scrollTop = 0; }")
     view.screenshot(path=SCREENSHOTS / "coding_view_message.png")
 
 
@@ -437,12 +438,25 @@ def test_screenshot(lab, page, view):
     # A third coding over two that overlap already: three stacked underlines.
     drag_select(page, view, *span(NURSE, "by hand. I kept a paper list"))
     assert pick(view, "data-inputs").startswith("Saved: ")
-    view.locator(".wb-t", has_text="paper list").first.click()
+    # A memo on a coding in focus, with its Edit button; a folded family (⊞) above unfolded
+    # ones (⊟).
+    with stored(lab) as project:  # the earlier coding no other test writes memos on
+        codings = project.codings(code="informal-training", coder="ana")
+    start = NURSE.index("I had to show the new starters")
+    coding = codings[codings["start"] == start]["coding_id"].iloc[0]
+    view.locator(f'.wb-t[data-c~="{coding}"]').first.click()
+    view.locator(f'.wb-coding[data-coding="{coding}"]').click()
+    page.keyboard.press("m")
+    page.keyboard.type("Learnt on the ward, not in training: ask who showed them.")
+    assert act(view, lambda: page.keyboard.press("Control+Enter")) == \
+        "Saved: memo on this coding."
+    view.locator('.wb-fold[data-code="people"]').click()
     drag_select(page, view, *span(NURSE, "the lab feed went down"))
     view.locator(".wb-side").evaluate("side => { side.scrollTop = 0; }")
     view.locator(".wb-tree").evaluate("tree => { tree.scrollTop = 0; }")
     view.screenshot(path=SCREENSHOTS / "coding_view.png")
     assert (SCREENSHOTS / "coding_view.png").stat().st_size > 10_000
+    view.locator('.wb-fold[data-code="people"]').click()
     page.keyboard.press("Escape")
 
 

@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -158,6 +158,9 @@ class _Prepared:
     case_attributes: dict
     attributes: dict
     types: dict
+    #: The id an earlier workbench gave this text (before front matter counted in its id),
+    #: and the document's date, to recognise the same file imported by that version.
+    legacy: tuple[str, str | None] | None = None
 
 
 def _prepare_file(job: tuple) -> list[_Prepared]:
@@ -186,10 +189,13 @@ def _prepare_file(job: tuple) -> list[_Prepared]:
                                rows)
                 db.execute("COMMIT")
                 written.add(doc_id)
+            legacy = ((document_id(replace(source, identity="")), date) if source.identity
+                      and source.format in ("txt", "md") else None)
             prepared.append(_Prepared(
                 doc_id, source.name, doc_kind, n_words, len(rows), str(scratch_path),
                 source.case_id, source.case_attributes,
-                {k: v for k, v in source.attributes.items() if k != "date"}, source.types))
+                {k: v for k, v in source.attributes.items() if k != "date"}, source.types,
+                legacy))
         return prepared
     except WorkbenchError:
         raise
@@ -277,6 +283,11 @@ def _stage(conn, staging: _Staging, prepared: _Prepared, seen, skipped) -> None:
         skipped.append((prepared.name, f"identical to '{other}', already "
                         f"{'in the project' if existing else 'in this batch'}"))
         return
+    earlier = _stored_by_an_earlier_version(conn, prepared)
+    if earlier:
+        skipped.append((prepared.name, f"identical to '{earlier}', already in the project "
+                        "(imported by an earlier workbench, with the same front matter)"))
+        return
     seen[doc_id] = prepared.name
     staging.db.execute(
         "INSERT INTO doc_meta VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -284,6 +295,22 @@ def _stage(conn, staging: _Staging, prepared: _Prepared, seen, skipped) -> None:
          repr_json(prepared.case_attributes), repr_json(prepared.attributes),
          repr_json(prepared.types), prepared.n_segments, prepared.scratch_file),
     )
+
+
+def _stored_by_an_earlier_version(conn, prepared: _Prepared) -> str | None:
+    """The name of a document an earlier workbench stored under this text's old id (before
+    front matter counted in the id) with the same attributes, if there is one."""
+    if prepared.legacy is None:
+        return None
+    legacy_id, date = prepared.legacy
+    row = conn.execute("SELECT name, date FROM documents WHERE doc_id = ? AND status = "
+                       "'active'", (legacy_id,)).fetchone()
+    if row is None or row["date"] != date:
+        return None
+    stored = dict(conn.execute("SELECT key, value FROM attributes WHERE entity = 'document' "
+                               "AND entity_id = ?", (legacy_id,)).fetchall())
+    given = {str(k): str(v).strip() for k, v in prepared.attributes.items() if v is not None}
+    return row["name"] if all(stored.get(k) == v for k, v in given.items()) else None
 
 
 def repr_json(value: dict) -> str:

@@ -135,6 +135,13 @@ class Archive:
         info = self._entries.get(name.lower())
         return None if info is None else info.filename
 
+    def size(self, name: str) -> int:
+        """The expanded size entry ``name`` declares (reading it may not exceed it)."""
+        info = self._entries.get(name.lower())
+        if info is None:
+            raise InteropError(27, f"{self.name}: has no entry '{name}'. {_AGAIN}")
+        return info.file_size
+
     def read(self, name: str) -> bytes:
         """The bytes of entry ``name`` (any case), checked against its declared size and CRC."""
         info = self._entries.get(name.lower())

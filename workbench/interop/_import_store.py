@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import yaml
 
 from workbench import coding
 from workbench.codebook import ChangelogEntry, Codebook
@@ -93,10 +92,12 @@ def _attribute_types(parsed: Parsed) -> dict[str, str]:
 
 
 def _scratch_text(source: Source) -> str:
-    """The scratch file's content: front matter with the source's date, then its text."""
-    date = next((a.value for a in source.attributes if a.key == "date"), None)
-    meta = yaml.safe_dump({"date": date}, allow_unicode=True) if date else "\n"
-    return f"---\n{meta}---\n{source.text}"
+    """The scratch file's content: an empty front matter block, then the source's text.
+
+    The block keeps a text that itself starts with ``---`` from being read as front matter;
+    being empty, it adds nothing to the document's id, so a document exported and imported
+    again keeps its id. The date comes in as an attribute (``apply_attributes``)."""
+    return f"---\n\n---\n{source.text}"
 
 
 def _kind(source: Source) -> str | None:

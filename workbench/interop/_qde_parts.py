@@ -26,11 +26,15 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from workbench.corpus.normalise import normalise
+from workbench.errors import InteropError
 from workbench.interop._qde_records import VARIABLE_TYPES, Attribute, Case, Note, guid_key
 
 if TYPE_CHECKING:
     from workbench.interop._qde_read import _SourceReader
 
+#: Coder names with a meaning in workbench: the consensus layer ``reconcile`` builds, the
+#: rule-based suggester as a pseudo-coder in agreement, and ``coder="*"`` (every coder).
+RESERVED_CODERS = ("consensus", "suggestions", "*")
 _VALUES = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
            "DateTimeValue")
 
@@ -49,9 +53,44 @@ class PartsReader:
         self.case_names: dict[str, str] = {}
 
     def read_users(self) -> dict[str, str]:
-        """User GUID -> name (else the user's id, else 'user <GUID>')."""
-        return {guid_key(u.get("guid")): u.get("name") or u.get("id") or f"user {u.get('guid')}"
-                for u in self.reader.children(self.reader.root, "Users", "User")}
+        """User GUID -> coder name (the user's name, else id, else 'user <GUID>').
+
+        Codings and notes name their user by GUID only, so two users sharing one GUID are
+        refused: whose work is whose cannot be told. Two users with one name are kept
+        apart (the second becomes 'name (2)'), and a name workbench reserves ('consensus',
+        the layer ``reconcile`` builds; 'suggestions', the suggester; '*', every coder)
+        becomes 'name (imported)', each with a warning.
+        """
+        names: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        coders: dict[str, str] = {}
+        for user in self.reader.children(self.reader.root, "Users", "User"):
+            key = guid_key(user.get("guid"))
+            name = user.get("name") or user.get("id") or f"user {user.get('guid')}"
+            if key in names:
+                raise InteropError(
+                    46, f"{self.reader.line(user)}: users '{names[key]}' (line {lines[key]}) "
+                    f"and '{name}' share the GUID {user.get('guid')}. Codings name their coder "
+                    "by GUID only, so whose codings are whose cannot be told. Nothing was "
+                    "imported. Give each user their own GUID (or merge them) in the program "
+                    "that made the file, and export it again.")
+            names[key], lines[key] = name, user.sourceline
+            coders[key] = self._free_name(name, set(coders.values()))
+        return coders
+
+    def _free_name(self, name: str, taken: set[str]) -> str:
+        """``name``, or a variant that is neither reserved nor taken (with a warning)."""
+        free = f"{name} (imported)" if name.strip() in RESERVED_CODERS else name
+        number = 2
+        while free in taken:
+            free, number = f"{name} ({number})", number + 1
+        if free != name:
+            why = ("is reserved in workbench" if name.strip() in RESERVED_CODERS
+                   else "is the name of another user with another GUID")
+            self.parsed.warnings.append(
+                f"{self.reader.where}: user '{name}' {why}; their codings and notes are "
+                f"under '{free}'.")
+        return free
 
     def variable_values(self, element: etree._Element) -> tuple[Attribute, ...]:
         """The VariableValues of a case or source as attributes."""

@@ -1,7 +1,9 @@
 """Read and check a REFI-QDA project file (``.qde`` inside a ``.qdpx``) before storing any of it.
 
-The XML first passes :func:`workbench.interop.parse_xml` (no DTD, so no external entities and
-no entity expansion); it is then read again with lxml, only for line numbers in messages.
+The XML is read by :func:`workbench.interop.safe_xml.parse_lxml`: refused before it is read
+when too large, streamed through a gate (no DTD, so no external entities and no entity
+expansion; bounded depth, element count and text length), then parsed once with lxml, whose
+elements know their line for messages.
 Every reference is checked (codings to codes, cases and sets to sources, notes, variables),
 every text selection must lie inside its source, and each source's positions are mapped onto
 workbench's canonical text (see :mod:`workbench.interop._positions`).
@@ -18,7 +20,7 @@ from workbench.interop._archive import Archive
 from workbench.interop._positions import SourceText, cut_share, unit_for
 from workbench.interop._qde_parts import PartsReader
 from workbench.interop._qde_records import NAMESPACE, Parsed, Passage, Source, guid_key
-from workbench.interop.safe_xml import parse_xml
+from workbench.interop.safe_xml import check_size, parse_lxml
 
 _MEDIA = ("PictureSource", "AudioSource", "VideoSource")
 _REFERENCES = {"CodeRef": ("code", 29), "SourceRef": ("source", 30),
@@ -29,7 +31,7 @@ _KINDS = {"code": ("Code",),
           "source": ("TextSource", "PDFSource", *_MEDIA),
           "selection": ("PlainTextSelection", "PictureSelection", "PDFSelection",
                         "AudioSelection", "VideoSelection", "TranscriptSelection"),
-          "note": ("Note",), "variable": ("Variable",)}
+          "note": ("Note",), "variable": ("Variable",), "coding": ("Coding",)}
 _AGAIN = "Nothing was imported. Export the project again from the program that made it."
 
 
@@ -52,11 +54,9 @@ def read_project(archive: Archive, *, user: str, position_unit: str | None = Non
     ``user`` is who imports: the coder and author of whatever the file names nobody for.
     """
     entry = project_entry(archive)
-    data = archive.read(entry)
     where = f"{archive.name}: {entry}"
-    parse_xml(data, source_name=where)  # the safety gate: refuses any DTD or entity
-    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
-                                                  load_dtd=False))
+    check_size(archive.size(entry), where)
+    root = parse_lxml(archive.read(entry), source_name=where)
     namespace = etree.QName(root).namespace or ""
     if etree.QName(root).localname != "Project":
         raise InteropError(
@@ -118,13 +118,15 @@ class _SourceReader:
         return f"{self.where} line {element.sourceline}"
 
     def check_references(self) -> None:
-        """Refuse duplicate code or source GUIDs and any reference to an unknown GUID."""
+        """Refuse a GUID given to two codes, sources, selections, codings, notes or variables
+        (references to it, and the import report, would be ambiguous) and any reference to an
+        unknown GUID."""
         known: dict[str, set[str]] = {kind: set() for kind in _KINDS}
         for kind, locals_ in _KINDS.items():
             for local in locals_:
                 for element in self.root.iter(self.tag(local)):
                     key = guid_key(element.get("guid"))
-                    if kind in ("code", "source") and key in known[kind]:
+                    if key in known[kind] and (key or kind in ("code", "source")):
                         raise InteropError(
                             31, f"{self.line(element)}: the {kind} GUID {element.get('guid')} "
                             f"is used twice, so references to it are ambiguous. {_AGAIN}")

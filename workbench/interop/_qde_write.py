@@ -81,7 +81,7 @@ class _Writer:
         self.users: dict[str, str] = {}
         self.sources: dict[str, str] = {}  # doc_id -> source GUID
         self.memos = project.memos()
-        self.codings = project.codings()
+        self.codings = project.codings(coder="all")
         self.notes: dict[tuple[str, str | None], list[str]] = defaultdict(list)
         self.memos["target_id"] = self.memos["target_id"].astype(object).where(
             self.memos["target_id"].notna(), None)

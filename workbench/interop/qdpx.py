@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,9 +145,15 @@ def import_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str
         The whole file is checked before anything is written, and refused, with nothing
         imported and no project folder left behind, when it is not a complete zip archive
         (``WB-INTEROP-020``), an entry's path leaves the archive (``-021``), it would expand
-        beyond the size limits (``-022``), its XML declares a DTD or entities (``-003``), a
-        selection lies outside its source (``-028``), or a coding or reference names an
-        unknown code (``-029``) or source, note or variable (``-030``).
+        beyond the size limits (``-022``), its XML declares a DTD or entities (``-003``) or
+        passes a limit of :mod:`.safe_xml` (``-040`` to ``-045``), a selection lies outside its
+        source (``-028``), a GUID is given twice (``-031``; two users: ``-046``), or a coding or
+        reference names an unknown code (``-029``) or source, note or variable (``-030``).
+
+    Notes
+    -----
+    The project is built in a hidden sibling folder and renamed into place when complete, so
+    an import that is killed part-way leaves ``project_dir`` as it was, and the retry works.
     """
     # Imported when called: workbench.project imports this module for its facade methods.
     from workbench.project import Project, default_user
@@ -158,6 +165,9 @@ def import_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str
     if (project_dir / DB_NAME).exists():
         raise InteropError(32, f"{project_dir} already holds a project; a .qdpx file is "
                            "imported into a new one. Choose a new folder.")
+    if project_dir.exists() and not project_dir.is_dir():
+        raise InteropError(47, f"{project_dir} is a file, not a folder. Choose a folder name "
+                           "for the new project.")
     user = user or default_user()
     with Archive(path) as archive:
         parsed = read_project(archive, user=user, position_unit=position_unit)
@@ -168,16 +178,15 @@ def import_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str
             check(codebook, source=name)
         except CodebookError as err:
             raise InteropError(37, f"{err.message}\nNothing was imported.") from err
-    existed = project_dir.exists()
-    project = Project.create(project_dir, language=language, user=user)
+    building = _building_folder(project_dir)
     try:
-        with project.atomic():
+        with Project.create(building, language=language, user=user) as project, \
+                project.atomic():
             stored = store(project, parsed, codebook, archive=name)
     except BaseException:
-        project.close()
-        _remove_project(project_dir, existed)
+        shutil.rmtree(building, ignore_errors=True)
         raise
-    project.close()
+    _move_into_place(building, project_dir)
     return _report(name, project_dir, parsed, stored)
 
 
@@ -216,9 +225,26 @@ def export_qdpx(project: Project, path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _remove_project(project_dir: Path, existed: bool) -> None:
-    """Remove the project a failed import made: its database files, and the folder if new."""
-    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal"):
-        (project_dir / name).unlink(missing_ok=True)
-    if not existed:
-        shutil.rmtree(project_dir, ignore_errors=True)
+def _building_folder(project_dir: Path) -> Path:
+    """A new hidden sibling of ``project_dir`` to build the project in.
+
+    The project is moved into place only when complete, so an import that is killed (power
+    cut, ``kill -9``) leaves ``project_dir`` as it was and a retry works. Folders such a
+    killed import left behind are removed here.
+    """
+    prefix = f".{project_dir.name}.importing-"
+    project_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in project_dir.parent.glob(f"{prefix}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=project_dir.parent))
+
+
+def _move_into_place(building: Path, project_dir: Path) -> None:
+    """Rename the finished project onto ``project_dir`` (made, or an empty folder replaced),
+    or move its files into a folder that holds other files."""
+    if not project_dir.exists() or not any(project_dir.iterdir()):
+        os.replace(building, project_dir)
+        return
+    for entry in building.iterdir():
+        os.replace(entry, project_dir / entry.name)
+    building.rmdir()

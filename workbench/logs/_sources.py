@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from workbench.errors import LogsError
+from workbench.logs import _times
 from workbench.logs.events import COLUMNS, EVENT_TYPES, REQUIRED
 from workbench.logs.mapping import Mapping
 
@@ -22,9 +23,12 @@ KINDS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
          ".parquet": "parquet"}
 #: Prefix of the columns that carry a source value as read, to explain a reject in its words.
 RAW = "raw:"
-#: DuckDB's number types, which need no check on the way to a score or threshold.
-NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-           "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"}
+#: DuckDB's floating-point types: their values may be NaN or infinite, which are refused.
+FLOATING = {"FLOAT", "DOUBLE"}
+#: DuckDB's exact number types, which need no check on the way to a score or threshold.
+EXACT = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+         "UINTEGER", "UBIGINT"}
+NUMERIC = EXACT | FLOATING
 #: Canonical columns that a value can fail to map into.
 CHECKED = ("ts", "event_type", "unit", "actor_role", "action", "outcome", "inputs_stale",
            "score", "threshold")
@@ -41,15 +45,25 @@ class Source:
     def label(self) -> str:
         return self.path.name
 
-    def scan(self) -> str:
-        """A DuckDB table function reading the source, with ``_file`` and ``_row`` columns."""
+    def scan(self, malformed: str | None = None) -> str:
+        """A DuckDB table function reading the source, with ``_file`` and ``_row`` columns.
+
+        A CSV record with more or fewer fields than the header is neither padded nor cut: it
+        is left out and, given ``malformed`` (a table name), described in that table (DuckDB's
+        ``store_rejects``; see :func:`columnar`). JSON text is never guessed to be a date
+        (DuckDB would drop an offset): the mapping reads timestamps (:mod:`._times`).
+        """
         where = quote(str(self.path))
         if self.kind == "csv":
+            rejects = ("ignore_errors = true" if malformed is None else
+                       f"store_rejects = true, rejects_table = {quote(malformed)}, "
+                       f"rejects_scan = {quote(malformed + '_scan')}")
             return (f"(SELECT *, {where} AS _file, row_number() OVER () AS _row FROM "
-                    f"read_csv({where}, header = true, all_varchar = true, null_padding = true))")
+                    f"read_csv({where}, header = true, all_varchar = true, {rejects}))")
         if self.kind == "jsonl":
             return (f"(SELECT *, {where} AS _file, row_number() OVER () AS _row FROM "
-                    f"read_json({where}, format = 'newline_delimited'))")
+                    f"read_json({where}, format = 'newline_delimited', dateformat = '%%', "
+                    "timestampformat = '%%'))")
         pattern = quote(str(self.path / "**" / "*.parquet")) if self.path.is_dir() else where
         return (f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _file, "
                 f"file_row_number + 1 AS _row FROM read_parquet({pattern}, filename = true, "
@@ -107,6 +121,8 @@ def columns_of(conn: duckdb.DuckDBPyConnection, source: Source, mapping: Mapping
         raise LogsError(11, f"{source.label} cannot be read as {source.kind}: "
                         f"{str(err).splitlines()[0]} Fix the file or export it again.") from err
     types = {name: kind for name, kind, *_ in rows}
+    if source.kind == "csv":
+        _refuse_repeated_names(conn, source)
     for canonical, column in mapping.columns.items():
         if column not in types:
             shown = ", ".join(c for c in types if not c.startswith("_"))
@@ -116,27 +132,94 @@ def columns_of(conn: duckdb.DuckDBPyConnection, source: Source, mapping: Mapping
     return types
 
 
-def columnar(conn: duckdb.DuckDBPyConnection, source: Source, staged: Path) -> str:
+def _refuse_repeated_names(conn: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Refuse a CSV header naming a column twice: DuckDB would rename the second one, and which
+    of the two the mapping reads would be a guess. Names differing only in case count as the
+    same (column names are not case-sensitive in SQL)."""
+    header = conn.execute(f"SELECT * FROM read_csv({quote(str(source.path))}, header = false, "
+                          "all_varchar = true) LIMIT 1").fetchone() or ()
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        key = (name or "").strip().lower()
+        if key and key in seen:
+            raise LogsError(15, f"{source.label}: the header names column '{name}' twice "
+                            f"(fields {seen[key]} and {position}), so which one holds the "
+                            "values is unclear. Rename one in the file and load it again.")
+        seen[key] = position
+
+
+def columnar(conn: duckdb.DuckDBPyConnection, source: Source, staged: Path, malformed: str
+             ) -> str:
     """A scan of the source that is cheap to repeat: a Parquet source as it is; a CSV or JSON
     Lines file parsed once into the Parquet file ``staged`` (a load reads its rows four
-    times, and parsing text is most of the cost of reading it)."""
+    times, and parsing text is most of the cost of reading it).
+
+    A CSV file's records with the wrong number of fields are described in the table
+    ``malformed`` (see :func:`malformed_rows`); the rows read keep their record numbers.
+    """
     if source.kind == "parquet":
         return source.scan()
     try:
-        conn.execute(f"COPY (SELECT * FROM {source.scan()}) TO {quote(str(staged))} "
+        conn.execute(f"COPY (SELECT * FROM {source.scan(malformed)}) TO {quote(str(staged))} "
                      "(FORMAT parquet)")
     except duckdb.Error as err:
         raise LogsError(11, f"{source.label} cannot be read as {source.kind}: "
                         f"{str(err).splitlines()[0]} Fix the file or export it again.") from err
-    return f"read_parquet({quote(str(staged))})"
+    scan = f"read_parquet({quote(str(staged))})"
+    if source.kind != "csv" or not _has_rows(conn, malformed):
+        return scan
+    # The k-th left-out record (record number r) follows r - k records that were read: a read
+    # row numbered g follows every left-out record whose r - k is below g.
+    return f"""(SELECT p.* REPLACE (p._row + coalesce(b.k, 0) AS _row) FROM {scan} p
+        ASOF LEFT JOIN (SELECT before, max(k) AS k
+                        FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS before,
+                                     row_number() OVER (ORDER BY line) AS k
+                              FROM (SELECT DISTINCT line FROM {malformed}))
+                        GROUP BY before) b
+        ON p._row > b.before)"""
+
+
+def _has_rows(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+    except duckdb.CatalogException:
+        return False
+
+
+def malformed_rows(conn: duckdb.DuckDBPyConnection, source: Source, first_file: int,
+                   malformed: str, fields: int) -> str | None:
+    """SQL for a CSV file's records DuckDB could not split into the header's ``fields``
+    fields, as staged rejects (``wrong_field_count``, or ``unreadable_row`` for a broken quote
+    or bad UTF-8), each with its record number and the line as written; None if there are
+    none. A record's number is DuckDB's line number less the header (DuckDB counts a quoted
+    line break as part of its record)."""
+    if source.kind != "csv" or not _has_rows(conn, malformed):
+        return None
+    wrong = ("'MISSING COLUMNS'", "'TOO MANY COLUMNS'")
+    return f"""SELECT {first_file} * 1099511627776 + line - 1 AS seq,
+            CAST({first_file} AS INTEGER) AS file_id, line - 1 AS row,
+            CASE WHEN error_type IN ({', '.join(wrong)}) THEN 'wrong_field_count'
+                 ELSE 'unreadable_row' END AS problem,
+            CASE WHEN error_type = 'MISSING COLUMNS'
+                 THEN 'has fewer fields than the header ({fields}): a value or separator is '
+                      || 'missing. Fix the row or export the file again; it was not padded.'
+                 WHEN error_type = 'TOO MANY COLUMNS'
+                 THEN 'has more fields than the header ({fields}): a separator inside a value '
+                      || 'may lack its quotes. Fix the row or export the file again; it was '
+                      || 'not cut.'
+                 ELSE 'cannot be read (' || error_message || '). Fix the row or export the '
+                      || 'file again.' END AS why,
+            CAST(to_json(csv_line) AS VARCHAR) AS record
+        FROM {malformed} QUALIFY row_number() OVER (PARTITION BY line ORDER BY byte_position) = 1"""
 
 
 def staging_select(source: Source, first_file: int, mapping: Mapping, types: dict[str, str],
-                   scan: str) -> str:
+                   scan: str, malformed: str | None = None) -> str:
     """SQL reading one source (through ``scan``, see :func:`columnar`) in a single pass:
     canonical columns, where each row came from (seq, file_id, row: files are numbered from
     ``first_file`` in the order of :meth:`Source.files`), and the first problem of each row
-    with its reason and, for a reject, the row as the site wrote it (``record``, JSON)."""
+    with its reason and, for a reject, the row as the site wrote it (``record``, JSON); with
+    the ``malformed`` rows (:func:`malformed_rows`) added as rejects."""
     names = ", ".join(quote(str(f)) for f in source.files())
     file_id = (f"{first_file} - 1 + list_position([{names}], _file)" if source.path.is_dir()
                else str(first_file))
@@ -149,7 +232,9 @@ def staging_select(source: Source, first_file: int, mapping: Mapping, types: dic
             continue
         kind_of_source = types[column]
         if name == "local_ts":
-            rows.append(f"{_local(_ident(column), kind_of_source, mapping)} AS local_ts")
+            time = _event_time(_ident(column), kind_of_source, mapping)
+            rows.append(f"{time.local_ts} AS local_ts")
+            rows.append(f"{time.wall or 'CAST(NULL AS TIMESTAMP)'} AS _wall")
             continue
         rows.append(f"{_canonical(name, _ident(column), kind_of_source, mapping)} AS {name}")
         rows.append(f"{_ident(column)} AS {_ident(RAW + name)}")
@@ -157,16 +242,17 @@ def staging_select(source: Source, first_file: int, mapping: Mapping, types: dic
     canonical = ", ".join(
         "CASE WHEN event_type = 'alert_fired' THEN coalesce(alert_id, event_id) ELSE alert_id "
         "END AS alert_id" if name == "alert_id" else name for name in COLUMNS)
-    return (f"SELECT {canonical}, seq, file_id, row, problem, why, CASE WHEN problem IS NOT NULL "
-            f"THEN {record_sql(mapping, raw=True)} END AS record "
-            f"FROM (SELECT *, {problem} AS problem, {why} AS why "
-            f"FROM (SELECT {', '.join(rows)} FROM {scan}))")
+    select = (f"SELECT {canonical}, seq, file_id, row, problem, why, CASE WHEN problem IS NOT "
+              f"NULL THEN {record_sql(mapping, raw=True)} END AS record "
+              f"FROM (SELECT *, {problem} AS problem, {why} AS why "
+              f"FROM (SELECT {', '.join(rows)} FROM {scan}))")
+    return select if malformed is None else f"{select} UNION ALL BY NAME {malformed}"
 
 
 def _canonical(name: str, column: str, kind: str, mapping: Mapping) -> str:
     text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
     if name == "ts":
-        return _timestamp(column, kind, mapping)
+        return _event_time(column, kind, mapping).ts
     if name in mapping.values:
         cases = " ".join(f"WHEN {quote(code)} THEN {_literal(value)}"
                          for code, value in mapping.values[name].items())
@@ -174,41 +260,31 @@ def _canonical(name: str, column: str, kind: str, mapping: Mapping) -> str:
     if name == "event_type":
         return f"CASE WHEN {text} IN ({', '.join(map(quote, EVENT_TYPES))}) THEN {text} END"
     if name in ("score", "threshold"):
-        return (f"CAST({column} AS DOUBLE)" if _typed(name, kind, mapping)
-                else f"TRY_CAST({text} AS DOUBLE)")
+        if _typed(name, kind, mapping):
+            return f"CAST({column} AS DOUBLE)"
+        number = column if kind in FLOATING else f"TRY_CAST({text} AS DOUBLE)"
+        return f"CASE WHEN isfinite({number}) THEN CAST({number} AS DOUBLE) END"
     if name == "inputs_stale":
         return column if _typed(name, kind, mapping) else f"TRY_CAST({text} AS BOOLEAN)"
     return text
 
 
-def _numeric(kind: str) -> bool:
-    return kind in NUMERIC or kind.startswith("DECIMAL")
+def _exact(kind: str) -> bool:
+    return kind in EXACT or kind.startswith("DECIMAL")
 
 
 def _typed(name: str, kind: str, mapping: Mapping) -> bool:
-    """True if the source's type already guarantees the canonical one (no value can fail)."""
+    """True if the source's type already guarantees the canonical one (no value can fail: a
+    floating-point column can still hold NaN or infinity)."""
     if name in mapping.values:
         return False
-    return (name in ("score", "threshold") and _numeric(kind)) or (
+    return (name in ("score", "threshold") and _exact(kind)) or (
         name == "inputs_stale" and kind == "BOOLEAN")
 
 
-def _timestamp(column: str, kind: str, mapping: Mapping) -> str:
-    """The event time in UTC: a local wall-clock time is placed in the mapping's time zone."""
-    if kind == "TIMESTAMP WITH TIME ZONE":
-        return column
-    return f"timezone({quote(mapping.timezone)}, {_local(column, kind, mapping)})"
-
-
-def _local(column: str, kind: str, mapping: Mapping) -> str:
-    """The event time on the site's wall clock (parsed text, or the source's own timestamp)."""
-    if kind == "TIMESTAMP WITH TIME ZONE":
-        return f"timezone({quote(mapping.timezone)}, {column})"
-    if kind.startswith("TIMESTAMP") or kind == "DATE":
-        return f"CAST({column} AS TIMESTAMP)"
-    text = f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
-    return (f"try_strptime({text}, {quote(mapping.timestamp_format)})"
-            if mapping.timestamp_format else f"TRY_CAST({text} AS TIMESTAMP)")
+def _event_time(column: str, kind: str, mapping: Mapping) -> _times.EventTime:
+    return _times.event_time(column, kind, mapping.timezone, mapping.timestamp_format,
+                             quote)
 
 
 def problems_sql(mapping: Mapping, types: dict[str, str]) -> tuple[str, str]:
@@ -225,9 +301,12 @@ def problems_sql(mapping: Mapping, types: dict[str, str]) -> tuple[str, str]:
         checks.append((f"NOT {_present(name, types[column])}", "missing_value",
                        quote(f"{column} is empty; {name} is required. Fill it in or remove "
                               "the row.")))
-    expected = mapping.timestamp_format or "ISO 8601, e.g. 2025-03-31 06:40:00"
+    expected = mapping.timestamp_format or ("ISO 8601, e.g. 2025-03-31 06:40:00, or with an "
+                                            "offset, 2025-03-31 06:40:00-05:00")
     checks.append(("local_ts IS NULL", "bad_timestamp", _said(
         mapping.columns["ts"], _raw("ts"), f" is not a timestamp (expected {expected}).")))
+    for condition, problem, tail in _times.clock_checks("_wall", mapping.timezone, quote):
+        checks.append((condition, problem, _said(mapping.columns["ts"], _raw("ts"), tail)))
     for name in CHECKED[1:]:
         if name not in mapping.columns:
             continue
@@ -243,7 +322,7 @@ def problems_sql(mapping: Mapping, types: dict[str, str]) -> tuple[str, str]:
         elif name == "inputs_stale":
             tail = " is not true or false."
         elif name in ("score", "threshold"):
-            tail = " is not a number."
+            tail = " is not a number (NaN and infinity are refused)."
         else:
             continue
         checks.append((f"{_present(name, types[column])} AND {name} IS NULL", problem,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from workbench.errors import LogsError
 from workbench.logs.events import COLUMNS
 
 DB_NAME = "logs.duckdb"
@@ -58,10 +59,24 @@ def connect(folder: Path, *, memory_limit: str = MEMORY_LIMIT,
     config = {"memory_limit": memory_limit,
               "temp_directory": str(folder / "logs.duckdb.tmp"),
               "preserve_insertion_order": True}
-    conn = duckdb.connect(str(folder / DB_NAME), read_only=read_only, config=config)
+    try:
+        conn = duckdb.connect(str(folder / DB_NAME), read_only=read_only, config=config)
+    except duckdb.IOException as err:
+        raise busy(folder, err) from err
     if not read_only:
         migrate(conn)
     return conn
+
+
+def busy(folder: Path, err: duckdb.Error) -> Exception:
+    """The error for a logs database another process holds (DuckDB locks the file while a
+    load or another kernel has it open for writing), or ``err`` unchanged for any other
+    failure to open it."""
+    if "lock" not in str(err).lower():
+        return err
+    return LogsError(16, f"the logs in {folder} are busy: another process (a load running in "
+                     "another notebook, kernel or terminal) has logs.duckdb open. Retry when "
+                     "that load finishes.")
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> None:

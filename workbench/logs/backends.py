@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -62,8 +63,11 @@ def _duckdb(folder: Path, memory_limit: str) -> ir.Table:
     if not database.exists():
         raise LogsError(13, f"{folder} has no logs yet. Load some with "
                         "project.load_logs(paths, mapping) or `workbench logs load`.")
-    backend = ibis.duckdb.connect(str(database), read_only=True, memory_limit=memory_limit,
-                                  temp_directory=str(folder / "logs.duckdb.tmp"))
+    try:
+        backend = ibis.duckdb.connect(str(database), read_only=True, memory_limit=memory_limit,
+                                      temp_directory=str(folder / "logs.duckdb.tmp"))
+    except duckdb.IOException as err:
+        raise _store.busy(folder, err) from err
     return backend.table("events")
 
 

@@ -4,12 +4,18 @@ Every row of every file ends up in exactly one of two tables: ``events`` (canoni
 see :mod:`workbench.logs.events`) or ``rejects`` (file, row, problem, reason and the row as the
 site wrote it). The checks, in the order a row is tested:
 
+``wrong_field_count`` / ``unreadable_row``
+    a CSV record with more or fewer fields than the header, or one that cannot be split.
 ``missing_value``
     event id, timestamp or event type is empty.
 ``bad_timestamp``
     the timestamp cannot be read with the mapping's format.
+``nonexistent_time`` / ``ambiguous_time``
+    a wall-clock time the zone's clocks skipped, or showed twice (see
+    :mod:`workbench.logs._times`).
 ``unknown_event_type`` / ``unknown_value``
-    a code the mapping's ``values`` table does not list, a score that is not a number.
+    a code the mapping's ``values`` table does not list, a score that is not a (finite)
+    number.
 ``duplicate_event_id``
     an event id seen earlier in this load (the first one is kept) or in an earlier load.
 ``out_of_order``
@@ -26,7 +32,7 @@ as they were.
 from __future__ import annotations
 
 import json
-import tempfile
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,13 +40,15 @@ import duckdb
 import pandas as pd
 
 from workbench.errors import LogsError
-from workbench.logs import _sources, _store
+from workbench.logs import _sources, _store, _times
 from workbench.logs.events import ALERT_RESPONSES, COLUMNS
 from workbench.logs.mapping import Mapping, read_mapping
 
 __all__ = ["LoadReport", "load", "load_files", "loads", "rejects"]
 
 _RESPONSES = ", ".join(f"'{name}'" for name in ALERT_RESPONSES)
+#: The load's scratch folder in the project folder (see :func:`_scratch`).
+SCRATCH = "logs.load.tmp"
 #: How many reject messages a report shows; all of them are in the rejects table.
 SHOWN = 20
 
@@ -107,19 +115,32 @@ def load_files(folder: str | Path, paths, mapping: str | Path | dict | Mapping, 
         if not replace:
             _refuse_reload(conn, digests)
         types = [_sources.columns_of(conn, s, mapping) for s in sources]
+        scratch = _scratch(Path(folder))
         conn.execute("BEGIN TRANSACTION")
         try:
-            # Beside the database, where DuckDB spills too: the room a big load needs is there.
-            with tempfile.TemporaryDirectory(prefix="logs-load-", dir=folder) as scratch:
-                report = _load(conn, sources, types, mapping, digests, actor, replace,
-                               Path(scratch))
+            report = _load(conn, sources, types, mapping, digests, actor, replace, scratch)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         return report
     finally:
+        # Before the lock is let go: the next holder's scratch folder has the same name.
+        shutil.rmtree(Path(folder) / SCRATCH, ignore_errors=True)
         conn.close()
+
+
+def _scratch(folder: Path) -> Path:
+    """An empty scratch folder for the load's parsed text files, beside the database (where
+    DuckDB spills too: the room a big load needs is there). One fixed name, emptied first: a
+    load killed before it could clean up (kill -9, a crashed kernel) leaves its files for the
+    next load to remove, never a pile of them. Only the holder of the database's lock calls
+    this, so no other load is using it."""
+    scratch = folder / SCRATCH
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.mkdir()
+    return scratch
 
 
 def _refuse_reload(conn: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> None:
@@ -161,9 +182,12 @@ def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: 
     messages = tuple(f"{Path(file).name} row {row}: {reason}" for file, row, reason in
                      conn.execute(f"SELECT file, row, why {rejected_rows} LIMIT {SHOWN}"
                                   ).fetchall())
-    for name in ("_held", "_repeated_ids", "_early_alerts"):
-        conn.execute(f"DROP TABLE {name}")
     conn.execute("DROP VIEW _staged")
+    for name in ("_held", "_repeated_ids", "_early_alerts", _times.CLOCK_CHANGES):
+        conn.execute(f"DROP TABLE {name}")
+    for n in range(len(sources)):  # DuckDB's record of malformed CSV records (see _stage)
+        conn.execute(f"DROP TABLE IF EXISTS _malformed_{n}")
+        conn.execute(f"DROP TABLE IF EXISTS _malformed_{n}_scan")
     rejected = sum(counts.values())
     files = [{"file": str(s.path), "sha256": digests[s.label]} for s in sources]
     conn.execute("INSERT INTO loads VALUES (?, current_timestamp, ?, ?, ?, ?, ?, ?, ?)",
@@ -194,13 +218,17 @@ def _stage(conn, sources, types, mapping: Mapping, load_id: int, scratch: Path) 
     whole load, once for the rows a check may reject (``_hold``), once into ``events``. CSV
     and JSON Lines files are parsed once, into Parquet in ``scratch``, for that.
     """
+    _times.create_clock_changes(conn, mapping.timezone)
     selects, first = [], 1
     for n, (source, kinds) in enumerate(zip(sources, types, strict=True)):
         files = source.files()
         conn.executemany("INSERT INTO source_files VALUES (?, ?, ?)",
                          [[load_id, first + i, str(f)] for i, f in enumerate(files)])
-        scan = _sources.columnar(conn, source, scratch / f"source-{n}.parquet")
-        selects.append(_sources.staging_select(source, first, mapping, kinds, scan))
+        malformed = f"_malformed_{n}"
+        scan = _sources.columnar(conn, source, scratch / f"source-{n}.parquet", malformed)
+        selects.append(_sources.staging_select(
+            source, first, mapping, kinds, scan,
+            _sources.malformed_rows(conn, source, first, malformed, len(kinds) - 2)))
         first += len(files)
     union = " UNION ALL BY NAME ".join(selects)
     if "alert_id" not in mapping.columns:

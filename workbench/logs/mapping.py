@@ -19,6 +19,12 @@ start. For example (the Riverside example's own mapping)::
 
 A column with a ``values`` table is strict: a code the table does not list makes the row a
 reject, never a silent pass-through.
+
+``timezone`` is the zone of wall-clock times (timestamps written without an offset); a
+timestamp with an offset is read as that instant whatever the zone, and a wall-clock time the
+zone's clocks skipped or showed twice is a reject. ``timestamp_format`` (strptime) reads text
+timestamps: with ``%z`` each must carry an offset. :mod:`workbench.logs._times` says what each
+form of timestamp becomes.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ Two kinds of unit. ``segment``: the project's sentences (or turns, paragraphs) i
 documents every coder coded; a coder "applied" a code to a unit when one of their codings of
 it overlaps the unit. ``character``: every character of those documents, as NVivo's coding
 comparison counts. Either way each code gives a coders x units table of 0/1 (binary presence,
-Krippendorff 2004, sec. 11.3.4) on which the statistics in :mod:`.stats` run. Character units
-count every uncoded character on which coders agree as agreement, which inflates percent
-agreement on sparse codes; the ``agreement_on_uncoded`` column shows how much of the agreement
-is of that kind.
+Krippendorff 2004, sec. 11.3.4) on which the statistics in :mod:`.alpha` and :mod:`.kappas`
+run. Character units count every uncoded character on which coders agree as agreement, which
+inflates percent agreement on sparse codes; the ``agreement_on_uncoded`` column shows how much
+of the agreement is of that kind.
 
 The rule-based suggester takes part as the pseudo-coder ``"suggestions"`` (every suggestion,
 whatever was decided on it), so its agreement with people is measured like theirs.
@@ -25,8 +25,9 @@ from workbench.coding._intervals import overlapping_pairs
 from workbench.coding.codings import code_and_descendants
 from workbench.corpus.segment import UNITS as SEGMENT_UNITS
 from workbench.errors import ReliabilityError
+from workbench.reliability._data import ReliabilityWarning
+from workbench.reliability.alpha import krippendorff_alpha
 from workbench.reliability.kappas import cohen_kappa, fleiss_kappa, percent_agreement
-from workbench.reliability.stats import ReliabilityWarning, krippendorff_alpha
 from workbench.reliability.unitizing import unitizing_alpha
 
 SUGGESTER = "suggestions"

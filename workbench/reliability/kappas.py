@@ -2,7 +2,7 @@
 
 Cohen's kappa (two coders, optionally weighted), Fleiss' kappa (with Gwet's extension for
 missing values), Gwet's AC1, Brennan and Prediger's kappa and percent agreement, all on
-reliability data in Krippendorff's coders x units layout (see :mod:`.stats`).
+reliability data in Krippendorff's coders x units layout (see :mod:`._data`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import ReliabilityError
-from workbench.reliability.stats import (
+from workbench.reliability._data import (
     KAPPA_WEIGHTS,
-    _alpha_or_nan,
-    _as_matrix,
-    _check_option,
-    _prepare,
+    alpha_or_nan,
+    as_matrix,
+    check_option,
+    prepare,
 )
 
 __all__ = ["brennan_prediger", "cohen_kappa", "fleiss_kappa", "gwet_ac1", "percent_agreement"]
@@ -65,7 +65,7 @@ def cohen_kappa(
     """
     from sklearn.metrics import cohen_kappa_score
 
-    _check_option(weights, KAPPA_WEIGHTS, "weights")
+    check_option(weights, KAPPA_WEIGHTS, "weights")
     first = pd.Series(np.asarray(a, dtype=object).ravel())
     second = pd.Series(np.asarray(b, dtype=object).ravel())
     if first.size != second.size:
@@ -77,18 +77,18 @@ def cohen_kappa(
     both = first.notna() & second.notna()
     first, second = first[both].tolist(), second[both].tolist()
     if labels is None and len(set(first) | set(second)) < 2:
-        return _alpha_or_nan(0.0, 0.0 if first else math.nan, "Cohen's kappa")
+        return alpha_or_nan(0.0, 0.0 if first else math.nan, "Cohen's kappa")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         kappa = cohen_kappa_score(first, second, labels=labels, weights=weights)
     if math.isnan(kappa):
-        return _alpha_or_nan(0.0, 0.0, "Cohen's kappa")
+        return alpha_or_nan(0.0, 0.0, "Cohen's kappa")
     return float(kappa)
 
 
 def _category_counts(data: Any, categories: Sequence[Any] | None) -> tuple[np.ndarray, int]:
     """Units x categories counts of ratings (units nobody rated dropped) and the number q."""
-    index, domain = _prepare(data)
+    index, domain = prepare(data)
     if categories is not None:
         unknown = set(domain.tolist()) - set(categories)
         if unknown:
@@ -123,9 +123,9 @@ def _percent_agreement(counts: np.ndarray) -> float:
 
 def _chance_corrected(agreement: float, chance: float, what: str) -> float:
     if math.isnan(agreement):
-        return _alpha_or_nan(0.0, math.nan, what)
+        return alpha_or_nan(0.0, math.nan, what)
     if chance >= 1.0:
-        return _alpha_or_nan(0.0, 0.0, what)
+        return alpha_or_nan(0.0, 0.0, what)
     return (agreement - chance) / (1.0 - chance)
 
 
@@ -164,7 +164,7 @@ def percent_agreement(data: Any) -> float:
     counts, _ = _category_counts(data, None)
     agreement = _percent_agreement(counts)
     if math.isnan(agreement):
-        return _alpha_or_nan(0.0, math.nan, "percent agreement")
+        return alpha_or_nan(0.0, math.nan, "percent agreement")
     return agreement
 
 
@@ -204,7 +204,7 @@ def gwet_ac1(data: Any, *, categories: Sequence[Any] | None = None) -> float:
     """
     counts, n_categories = _category_counts(data, categories)
     if n_categories < 2:
-        return _alpha_or_nan(0.0, 0.0, "Gwet's AC1")
+        return alpha_or_nan(0.0, 0.0, "Gwet's AC1")
     shares = _category_shares(counts)
     chance = float((shares * (1 - shares)).sum() / (n_categories - 1))
     return _chance_corrected(_percent_agreement(counts), chance, "Gwet's AC1")
@@ -242,7 +242,7 @@ def brennan_prediger(data: Any, *, categories: Sequence[Any] | None = None) -> f
     """
     counts, n_categories = _category_counts(data, categories)
     if n_categories < 2:
-        return _alpha_or_nan(0.0, 0.0, "Brennan-Prediger kappa")
+        return alpha_or_nan(0.0, 0.0, "Brennan-Prediger kappa")
     return _chance_corrected(
         _percent_agreement(counts), 1.0 / n_categories, "Brennan-Prediger kappa"
     )
@@ -281,12 +281,12 @@ def fleiss_kappa(data: Any) -> float:
     """
     from statsmodels.stats import inter_rater
 
-    array, _ = _as_matrix(data)
+    array, _ = as_matrix(data)
     counts, n_categories = _category_counts(data, None)
     shares = _category_shares(counts) if counts.size else np.array([1.0])
     chance = float((shares**2).sum())
     if n_categories < 2 or chance >= 1.0:
-        return _alpha_or_nan(0.0, 0.0, "Fleiss' kappa")
+        return alpha_or_nan(0.0, 0.0, "Fleiss' kappa")
     if (counts.sum(axis=1) == array.shape[0]).all():
         return float(inter_rater.fleiss_kappa(counts, method="fleiss"))
     return _chance_corrected(_percent_agreement(counts), chance, "Fleiss' kappa")

@@ -3,15 +3,19 @@
 A disagreement is a unit (a sentence, by default) and a code that some coders applied there
 and others did not. Reconciling decides each one: follow one coder, ``both`` (keep every
 coder's coding) or ``neither``. The consensus layer is coder ``"consensus"`` (origin
-``consensus``): for units where the coders agreed it copies the first coder's codings, for
-decided ones it copies the codings the decision keeps. Analyses then read the consensus
-layer by default for the documents it covers (see ``workbench.coding``).
+``consensus``): for units where the coders agreed it holds the first coder's codings, for
+decided ones the codings the decision keeps, each cut to the unit's extent (a span over
+several sentences is kept only in the sentences decided for it). Reconciling again replaces
+the codings of origin ``consensus`` only; where a person called ``consensus`` has codings of
+their own, reconcile refuses rather than mix or remove them. Analyses then read the
+consensus layer by default for the documents it covers (see ``workbench.coding``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
 import pandas as pd
 
 from workbench.coding.codings import code_many
@@ -26,7 +30,7 @@ from workbench.reliability.agreement import (
 from workbench.store import append_audit
 
 CONSENSUS = "consensus"
-BOTH, NEITHER = "both", "neither"
+BOTH, NEITHER, AGREED = "both", "neither", "agreed"
 
 
 def _presence(conn, coders, code, segment):
@@ -83,16 +87,51 @@ def disagreements(conn: sqlite3.Connection, coders: list[str], *, code: str | No
 
 def reconcile(conn: sqlite3.Connection, coders: list[str], decisions, *, actor: str,
               segment: str = "sentence", default: str | None = None) -> pd.DataFrame:
-    """Build the consensus layer from ``decisions`` (a mapping or DataFrame of
-    disagreement_id -> a coder's name, ``"both"`` or ``"neither"``); ``default`` decides the
-    rest, else every disagreement needs a decision. Replaces an earlier consensus layer on the
-    same documents. Returns the count of consensus codings per decision kind."""
+    """Build the consensus layer from ``decisions``; see ``Project.reconcile``.
+
+    Parameters
+    ----------
+    decisions : mapping or DataFrame
+        disagreement_id -> a coder's name, ``"both"`` or ``"neither"`` (a DataFrame has
+        columns disagreement_id and decision).
+    default : str, optional
+        Decides the disagreements ``decisions`` leaves open; else every one needs a decision.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns decision (``"agreed"``, a coder's name or ``"both"``) and codings (how many
+        consensus codings that kind of decision made).
+
+    Notes
+    -----
+    Replaces an earlier consensus layer on the same documents. Each unit contributes only its
+    own extent (see :func:`consensus_codings`), so a coder's span over several sentences
+    never carries a code into a sentence decided against it.
+    """
     coders = list(dict.fromkeys(coders))
     if isinstance(decisions, pd.DataFrame):
         decisions = dict(zip(decisions["disagreement_id"], decisions["decision"], strict=True))
-    allowed = {*coders, BOTH, NEITHER}
     spans, units, hits, table = _presence(conn, coders, None, segment)
+    docs = sorted(spans["doc_id"].unique())
+    _refuse_human_consensus(conn, docs)
     segment_ids = _segment_ids(units, segment).to_numpy()
+    chosen = _check_decisions(table, segment_ids, decisions, coders, default)
+    rows = consensus_codings(spans, units, hits,
+                             _unit_decisions(table, segment_ids, chosen), coders[0])
+    _clear_consensus(conn, docs, actor)
+    code_many(conn, rows.rename(columns={"code_id": "code"})[
+        ["doc_id", "start", "end", "code"]].assign(coder=CONSENSUS), None, origin="consensus")
+    for disagreement_id, decision in sorted(chosen.items()):
+        append_audit(conn, actor=actor, action="reconcile", entity="disagreement",
+                     entity_id=disagreement_id, after={"decision": decision})
+    return rows["decision"].value_counts().rename_axis("decision").reset_index(name="codings")
+
+
+def _check_decisions(table: pd.DataFrame, segment_ids, decisions, coders: list[str],
+                     default: str | None) -> dict[str, str]:
+    """Every open disagreement_id -> its decision, after refusing unknown ids and values."""
+    allowed = {*coders, BOTH, NEITHER}
     differ = table[~table.all(axis=1)].reset_index()
     open_ids = {f"{segment_ids[u]}:{c}" for u, c in zip(differ["unit"], differ["code_id"],
                                                          strict=True)}
@@ -110,34 +149,100 @@ def reconcile(conn: sqlite3.Connection, coders: list[str], decisions, *, actor: 
     if missing and default is None:
         raise ReliabilityError(43, f"{len(missing)} disagreement(s) have no decision, e.g. "
                                f"{sorted(missing)[0]}. Decide them, or pass default=...")
-    chosen = {**dict.fromkeys(missing, default), **decisions}
-    unanimous = set(table[table.all(axis=1)].index)
-    kept = {}
-    for unit, span, code_id, coder in zip(hits["unit"], hits["span"], hits["code_id"],
-                                          hits["coder"], strict=True):
-        if (unit, code_id) in unanimous:
-            decision = "agreed" if coder == coders[0] else None
+    return {**dict.fromkeys(missing, default), **decisions}
+
+
+def _unit_decisions(table: pd.DataFrame, segment_ids, chosen: dict[str, str]
+                    ) -> pd.DataFrame:
+    """unit, code_id, decision: ``"agreed"`` where every coder applied the code, else the
+    decision taken on that disagreement."""
+    frame = table.all(axis=1).rename("agreed").reset_index()
+    ids = [f"{segment_ids[u]}:{c}" for u, c in zip(frame["unit"], frame["code_id"],
+                                                     strict=True)]
+    frame["decision"] = [AGREED if agreed else chosen[i]
+                         for agreed, i in zip(frame["agreed"], ids, strict=True)]
+    return frame[["unit", "code_id", "decision"]]
+
+
+def consensus_codings(spans: pd.DataFrame, units: pd.DataFrame, hits: pd.DataFrame,
+                      decided: pd.DataFrame, first_coder: str) -> pd.DataFrame:
+    """The consensus layer's codings: exactly what was decided, unit by unit.
+
+    A unit and code that the decision keeps contributes the part of each kept coding that
+    lies inside the unit (the first coder's where all agreed, the chosen coder's, or every
+    coder's for ``"both"``); a unit decided against a code stays uncoded for it, whatever a
+    longer span around it covers. Pieces with the same decision are then joined when they
+    overlap or touch, or when they are one coder's span running on into the next unit (the
+    gap between the two sentences is joined with them).
+
+    Parameters
+    ----------
+    spans, units, hits : as :func:`_presence` returns them.
+    decided : unit, code_id, decision, as :func:`_unit_decisions` returns it.
+    first_coder : whose codings an agreed unit keeps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns doc_id, start, end, code_id, decision; one row per consensus coding.
+    """
+    pieces = hits.merge(decided, on=["unit", "code_id"])
+    keeps = (((pieces["decision"] == AGREED) & (pieces["coder"] == first_coder))
+             | (pieces["decision"] == BOTH) | (pieces["decision"] == pieces["coder"]))
+    pieces = pieces[keeps].reset_index(drop=True)
+    span_rows = spans.iloc[pieces["span"].to_numpy()]
+    unit_rows = units.iloc[pieces["unit"].to_numpy()]
+    pieces["doc_id"] = unit_rows["doc_id"].to_numpy()
+    pieces["start"] = np.maximum(span_rows["start"].to_numpy(), unit_rows["start"].to_numpy())
+    pieces["end"] = np.minimum(span_rows["end"].to_numpy(), unit_rows["end"].to_numpy())
+    pieces = pieces.sort_values(["doc_id", "code_id", "decision", "start", "end"])
+    return pd.DataFrame(_joined(pieces.itertuples(index=False)),
+                        columns=["doc_id", "start", "end", "code_id", "decision"])
+
+
+def _joined(pieces) -> list[tuple]:
+    """Join sorted pieces (one group per doc_id, code_id, decision) into codings."""
+    joined: list[list] = []
+    members: set[tuple[int, int]] = set()
+    for piece in pieces:
+        group = (piece.doc_id, piece.code_id, piece.decision)
+        current = joined[-1] if joined else None
+        if current and tuple(current[i] for i in (0, 3, 4)) == group and (
+                piece.start <= current[2] or (piece.span, piece.unit - 1) in members):
+            current[2] = max(current[2], piece.end)
         else:
-            choice = chosen[f"{segment_ids[unit]}:{code_id}"]
-            decision = choice if choice in (coder, BOTH) else None
-        if decision:
-            kept.setdefault(span, decision)
-    rows = spans.loc[sorted(kept), ["doc_id", "start", "end", "code_id"]].assign(
-        decision=[kept[i] for i in sorted(kept)]).drop_duplicates(
-        ["doc_id", "start", "end", "code_id"])
-    _clear_consensus(conn, sorted(spans["doc_id"].unique()), actor)
-    code_many(conn, rows.rename(columns={"code_id": "code"})[
-        ["doc_id", "start", "end", "code"]].assign(coder=CONSENSUS), None, origin="consensus")
-    for disagreement_id, decision in sorted(chosen.items()):
-        append_audit(conn, actor=actor, action="reconcile", entity="disagreement",
-                     entity_id=disagreement_id, after={"decision": decision})
-    return rows["decision"].value_counts().rename_axis("decision").reset_index(name="codings")
+            joined.append([piece.doc_id, piece.start, piece.end, piece.code_id, piece.decision])
+            members = set()
+        members.add((piece.span, piece.unit))
+    return [tuple(row) for row in joined]
+
+
+def _refuse_human_consensus(conn: sqlite3.Connection, docs: list[str]) -> None:
+    """Refuse to reconcile where a person called 'consensus' has codings of their own.
+
+    The name is reserved for the layer reconcile builds, which replaces itself each time; a
+    person's codings under that name would be read as the layer, and their work mixed in.
+    """
+    marks = ", ".join("?" * len(docs))
+    row = conn.execute(
+        f"SELECT count(*), min(d.name), group_concat(DISTINCT c.origin) FROM codings c "
+        f"JOIN documents d USING (doc_id) WHERE c.coder = ? AND c.status = 'active' "
+        f"AND c.origin != 'consensus' AND c.doc_id IN ({marks})", [CONSENSUS, *docs]).fetchone()
+    if row[0]:
+        raise ReliabilityError(
+            44, f"coder '{CONSENSUS}' has {row[0]} coding(s) that reconcile did not make "
+            f"(origin {row[2]}; e.g. in '{row[1]}'). The name is reserved for the consensus "
+            "layer, so nothing was reconciled and those codings are untouched. Give that "
+            "person another name: list them with project.codings(coder='consensus'), code "
+            "them again under the new name with project.code_many(...), remove these with "
+            "project.uncode(...), then reconcile.")
 
 
 def _clear_consensus(conn: sqlite3.Connection, docs: list[str], actor: str) -> None:
     marks = ", ".join("?" * len(docs))
     old = conn.execute(f"SELECT coding_id FROM codings WHERE coder = ? AND status = 'active' "
-                       f"AND doc_id IN ({marks})", [CONSENSUS, *docs]).fetchall()
+                       f"AND origin = 'consensus' AND doc_id IN ({marks})",
+                       [CONSENSUS, *docs]).fetchall()
     conn.executemany("UPDATE codings SET status = 'removed' WHERE coding_id = ?", old)
     for (coding_id,) in old:
         append_audit(conn, actor=actor, action="uncode (reconcile again)", entity="coding",

@@ -4,7 +4,52 @@
 // status) and sends the person's actions as messages; it never writes anything itself.
 // Offsets from Python count Unicode code points; the DOM counts UTF-16 code units. Every
 // piece of text is rendered in a leaf <span class="wb-t" data-s data-e> whose offsets are
-// code points, so a DOM selection maps back to code points exactly (see selectionOffsets).
+// code points, so a DOM selection maps back to code points exactly (see selectionIn).
+//
+// How the file reads, top to bottom:
+// - Pure helpers (no DOM state): code points <-> UTF-16, underline lanes, turn blocks and
+//   the HTML of the text (codePointIndex, assignLanes, turnBlocks, blocksHtml; exported for
+//   the browser tests).
+// - render({ model, el }) lays out LAYOUT, makes the state object `s` and calls the panel
+//   builders. Each builder takes (s, ui), wires the events of its part of the layout and
+//   returns the functions other parts call; render collects them in `ui`, so a builder may
+//   call another's function once everything is built (at an event or a render).
+//     buildChannel        talking to Python: send, showStatus, onStatus
+//     buildCodebookTree   the codes, their filter, folds and cursor: renderTree, applyCode,
+//                         moveCursor
+//     buildBar            documents, "Show", refresh, help, who: renderBar, renderShowFilter,
+//                         toggleHelp
+//     buildText           the text, drawn whole or turn by turn: renderText, renderMarks
+//     buildMarks          focus and the pending selection on the drawn text, a click on a
+//                         highlight: leafAt, scrollTo, markFocus, markPending
+//     buildSelection      a DOM selection to code points (selectionIn) and its panel:
+//                         selectionOffsets, onSelectionChange, clearSelection, renderSelection
+//     buildCodingsHere    side panel "Codings here": renderHere, focusCoding
+//     buildMemos          side panel "Memo": renderMemos, stopEditingMemo, saveMemo
+//     buildSuggestions    side panel "Suggestions": renderSuggestions, focusSuggestion
+//     buildKeys           the keyboard shortcuts (SHORTCUTS; shortcutKeys, onTypingKey)
+//     watchModel          model changes, coalesced into one render per batch (renderSide
+//                         redraws the side panels)
+//
+// The state object `s` (one per view; only the builders touch it):
+//   model, el, viewId, $          the anywidget model, the root element, this view's id
+//                                 (prefix of its message numbers), querySelector in el
+//   pane, filterBox, memoBox      the text pane, the code filter box, the memo box
+//   text, cpToU16                 the drawn document and its code point -> UTF-16 index
+//   blocks, drawn,                its turn blocks, the codings and suggestions drawn,
+//   drawnSuggestions, lanes,      their underline lanes (coding_id -> lane) and the codes'
+//   colors                        colours (code_id -> colour)
+//   leaves, leafStarts            the drawn leaf spans and their start offsets (sorted)
+//   pending, frame                the selection {start, end, outside} or null; the animation
+//                                 frame that will show it
+//   here, focusCoding,            coding ids listed under "Codings here"; the coding and
+//   focusSuggestion               the suggestion in focus
+//   show                          the code whose highlights are shown ("" for all)
+//   query, cursor, choices,       the filter text, the marked choice, the numbered codes,
+//   folded                        the folded codes' ids
+//   editingMemo                   the memo being changed, or null
+//   seq, waiting, timer,          message numbering, the message awaited and its time-out,
+//   memoSeq, codeSeq              the last memo and code messages (cleared when saved)
 
 const LANE = 4; // px between stacked underlines
 const MAX_LANES = 6; // deeper overlaps share the last lane (all are listed under "Codings here")
@@ -144,15 +189,13 @@ function sweeper(items) {
     return active;
   };
 }
-
 // The HTML of blocks [from, to): leaf spans, one per stretch with the same codings. Each
 // coding is a 3px underline at its lane's depth below the text (stacked when codings
 // overlap) over a light tint; each block makes room for the lanes it uses (--wb-pad).
 // MAX_LANES and LANE must match the six lanes drawn by .wb-c in coding_view.css.
 export function blocksHtml(view, blocks, lanes, from, to) {
-  const { text, cpToU16, colors } = view;
   const lo = blocks[from].start;
-  const hi = to < blocks.length ? blocks[to].start : cpToU16.length - 1;
+  const hi = to < blocks.length ? blocks[to].start : view.cpToU16.length - 1;
   const inRange = (x) => x.start < hi && x.end > lo;
   const codings = view.codings.filter(inRange);
   const suggestions = view.suggestions.filter(inRange);
@@ -173,7 +216,6 @@ export function blocksHtml(view, blocks, lanes, from, to) {
   };
   for (let i = 0; i + 1 < bounds.length; i++) {
     const a = bounds[i];
-    const b = bounds[i + 1];
     while (k + 1 < to && blocks[k + 1].start <= a) {
       close();
       k++;
@@ -181,28 +223,33 @@ export function blocksHtml(view, blocks, lanes, from, to) {
       used = 0;
     }
     const here = codingsAt(a);
-    const hints = suggestionsAt(a);
-    let cls = a < blocks[k].labelEnd ? "wb-t wb-label" : "wb-t";
-    let attrs = `data-s="${a}" data-e="${b}"`;
-    if (here.length) {
-      // The lanes' colours as custom properties (--l0 ... --l5) and the tint (--t) of the
-      // lowest; coding_view.css draws them (short markup, quick to parse and style).
-      const layers = [...here].sort((x, y) => lanes.get(x.coding_id) - lanes.get(y.coding_id));
-      used = Math.max(used, lanes.get(layers[layers.length - 1].coding_id) + 1);
-      const style = layers.map((x) => `--l${lanes.get(x.coding_id)}:${colors.get(x.code_id)}`);
-      style.push(`--t:${rgba(colors.get(layers[0].code_id), 0.16)}`);
-      cls += " wb-c";
-      attrs += ` data-c="${here.map((x) => x.coding_id).join(" ")}"`;
-      attrs += ` data-k="${here.map((x) => x.code_id).join(" ")}" style="${style.join(";")}"`;
-    }
-    if (hints.length) {
-      cls += " wb-sg";
-      attrs += ` data-g="${hints.map((x) => x.suggestion_id).join(" ")}"`;
-    }
-    out.push(`<span class="${cls}" ${attrs}>${escapeText(text.slice(cpToU16[a], cpToU16[b]))}</span>`);
+    for (const x of here) used = Math.max(used, lanes.get(x.coding_id) + 1);
+    out.push(leafHtml(view, lanes, [a, bounds[i + 1]], a < blocks[k].labelEnd, here, suggestionsAt(a)));
   }
   close();
   return out.join("");
+}
+
+// One leaf span over code points [a, b): a speaker label or not, with the codings (here) and
+// suggestions (hints) over it.
+function leafHtml({ text, cpToU16, colors }, lanes, [a, b], label, here, hints) {
+  let cls = label ? "wb-t wb-label" : "wb-t";
+  let attrs = `data-s="${a}" data-e="${b}"`;
+  if (here.length) {
+    // The lanes' colours as custom properties (--l0 ... --l5) and the tint (--t) of the
+    // lowest; coding_view.css draws them (short markup, quick to parse and style).
+    const layers = [...here].sort((x, y) => lanes.get(x.coding_id) - lanes.get(y.coding_id));
+    const style = layers.map((x) => `--l${lanes.get(x.coding_id)}:${colors.get(x.code_id)}`);
+    style.push(`--t:${rgba(colors.get(layers[0].code_id), 0.16)}`);
+    cls += " wb-c";
+    attrs += ` data-c="${here.map((x) => x.coding_id).join(" ")}"`;
+    attrs += ` data-k="${here.map((x) => x.code_id).join(" ")}" style="${style.join(";")}"`;
+  }
+  if (hints.length) {
+    cls += " wb-sg";
+    attrs += ` data-g="${hints.map((x) => x.suggestion_id).join(" ")}"`;
+  }
+  return `<span class="${cls}" ${attrs}>${escapeText(text.slice(cpToU16[a], cpToU16[b]))}</span>`;
 }
 
 const LAYOUT = html`
@@ -239,27 +286,31 @@ const LAYOUT = html`
   </div>
   <div class="wb-status" role="status" aria-live="polite"></div>`;
 
-function render({ model, el }) {
-  el.classList.add("wb-cv");
-  el.tabIndex = 0;
-  el.innerHTML = LAYOUT;
-  const $ = (selector) => el.querySelector(selector);
-  const pane = $(".wb-text");
-  const filterBox = $(".wb-filter");
-  const memoBox = $(".wb-memo");
-  const viewId = Math.random().toString(36).slice(2, 8);
-  const s = {
-    text: null, cpToU16: new Int32Array(1), leafStarts: new Int32Array(0), leaves: [],
-    pending: null, focusCoding: null, focusSuggestion: null, here: [], show: "",
-    query: "", cursor: 0, choices: [], seq: 0, waiting: null, memoSeq: null, codeSeq: null,
-    editingMemo: null, folded: new Set(),
-    timer: null, frame: null, blocks: [], drawn: [], drawnSuggestions: [], lanes: new Map(),
-    colors: new Map(),
-  };
+// The ids of a code and of every code below it.
+function descendants(codes, root) {
+  const ids = new Set([root]);
+  for (const c of codes) if (ids.has(c.parent_id)) ids.add(c.code_id);
+  return ids;
+}
 
-  // -- talking to Python ---------------------------------------------------------------
+// The items of one list whose key is not in the other.
+function difference(items, others, key) {
+  const ids = new Set(others.map((x) => x[key]));
+  return items.filter((x) => !ids.has(x[key]));
+}
+
+// A passage of the shown document as one line, shortened to `length` characters.
+function quote(s, start, end, length = 70) {
+  const t = s.text.slice(s.cpToU16[start], s.cpToU16[end]).replace(/\s+/g, " ").trim();
+  return t.length > length ? `${t.slice(0, length - 1)}…` : t;
+}
+
+const codeById = (model) => new Map(model.get("codes").map((c) => [c.code_id, c]));
+
+// -- talking to Python -------------------------------------------------------------------
+function buildChannel(s, ui) {
   function send(action, content = {}, label = "Saving…") {
-    const seq = `${viewId}:${++s.seq}`;
+    const seq = `${s.viewId}:${++s.seq}`;
     s.waiting = seq;
     showStatus({ kind: "busy", message: label });
     clearTimeout(s.timer);
@@ -267,44 +318,54 @@ function render({ model, el }) {
       if (s.waiting !== seq) return;
       showStatus({ kind: "error", message: "Not saved yet: the kernel has not answered. Check that the notebook's kernel is running (Kernel menu), then try again." });
     }, REPLY_TIMEOUT_MS);
-    model.send({ action, seq, ...content });
+    s.model.send({ action, seq, ...content });
     return seq;
   }
 
   function showStatus(status) {
-    const line = $(".wb-status");
+    const line = s.$(".wb-status");
     line.textContent = status.message || "";
     line.dataset.kind = status.kind || "info";
     line.dataset.n = status.n ?? "";
   }
 
   function onStatus() {
-    const status = model.get("status") || {};
-    if (status.seq && String(status.seq).startsWith(`${viewId}:`)) {
+    const status = s.model.get("status") || {};
+    if (status.seq && String(status.seq).startsWith(`${s.viewId}:`)) {
       if (status.seq === s.waiting) s.waiting = null;
-      if (status.seq === s.memoSeq && status.kind === "saved") stopEditingMemo();
-      if (status.seq === s.codeSeq && status.kind === "saved") clearSelection();
+      if (status.seq === s.memoSeq && status.kind === "saved") ui.stopEditingMemo();
+      if (status.seq === s.codeSeq && status.kind === "saved") ui.clearSelection();
     }
     if (!s.waiting) showStatus(status);
   }
 
-  // -- codes ---------------------------------------------------------------------------
-  const codeById = () => new Map(model.get("codes").map((c) => [c.code_id, c]));
+  return { send, showStatus, onStatus };
+}
 
-  function descendants(root) {
-    const ids = new Set([root]);
-    for (const c of model.get("codes")) if (ids.has(c.parent_id)) ids.add(c.code_id);
-    return ids;
-  }
+// -- the codebook tree -------------------------------------------------------------------
+// One code's row: its number among the choices (-1: shown only as a parent, for context),
+// whether the cursor is on it, its fold toggle (folded true or false; null: no toggle, for
+// a code without children or while a filter is typed), swatch and name.
+function codeRowHtml(c, number, cursor, folded) {
+  const cls = `wb-code${cursor ? " wb-cursor" : ""}${number < 0 ? " wb-context" : ""}`;
+  return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
+       style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
+    <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>${folded !== null
+      ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${folded ? "Show" : "Hide"} the codes below">${folded ? "⊞" : "⊟"}</span>`
+      : `<span class="wb-fold-space"></span>`}
+    <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
+}
+
+function buildCodebookTree(s, ui) {
+  const tree = s.$(".wb-tree");
 
   function renderTree() {
-    const codes = model.get("codes").filter((c) => c.status === "active");
+    const codes = s.model.get("codes").filter((c) => c.status === "active");
     // Matching codes are the choices (numbered, reachable with the cursor); their parents
     // are shown for context and can be clicked too.
     const q = s.query.trim().toLowerCase();
     const matches = (c) => !q || `${c.name} ${c.code_id} ${c.path}`.toLowerCase().includes(q);
     const byId = new Map(codes.map((c) => [c.code_id, c]));
-    const parents = new Set(codes.map((c) => c.parent_id));
     const keep = new Set();
     for (const c of codes.filter(matches)) {
       for (let x = c; x && !keep.has(x.code_id); x = byId.get(x.parent_id)) keep.add(x.code_id);
@@ -317,18 +378,53 @@ function render({ model, el }) {
     const rows = codes.filter((c) => keep.has(c.code_id) && (q || !hidden(c)));
     s.choices = rows.filter(matches);
     s.cursor = Math.min(s.cursor, Math.max(0, s.choices.length - 1));
+    const parents = new Set(codes.map((c) => c.parent_id));
     const cursorId = s.choices.length ? s.choices[s.cursor].code_id : null;
-    $(".wb-tree").innerHTML = rows.length ? rows.map((c) => {
-      const number = s.choices.indexOf(c);
-      const cls = `wb-code${c.code_id === cursorId ? " wb-cursor" : ""}${number < 0 ? " wb-context" : ""}`;
-      return html`<div class="${cls}" role="option" data-code="${escapeText(c.code_id)}"
-           style="padding-left:${0.3 + c.depth * 1.1}em" title="${escapeText(c.definition || "")}">
-        <span class="wb-key">${number >= 0 && number < 9 ? number + 1 : ""}</span>${parents.has(c.code_id) && !q
-          ? html`<span class="wb-fold" data-code="${escapeText(c.code_id)}" title="${s.folded.has(c.code_id) ? "Show" : "Hide"} the codes below">${s.folded.has(c.code_id) ? "⊞" : "⊟"}</span>`
-          : `<span class="wb-fold-space"></span>`}
-        <span class="wb-swatch" style="background:${c.color}"></span>${escapeText(c.name)}</div>`;
-    }).join("")
+    tree.innerHTML = rows.length ? rows.map((c) => codeRowHtml(c, s.choices.indexOf(c), c.code_id === cursorId,
+      parents.has(c.code_id) && !q ? s.folded.has(c.code_id) : null)).join("")
       : `<div class="wb-empty">${codes.length ? "No code matches the filter." : "No codebook yet: load one with project.set_codebook(...)."}</div>`;
+  }
+
+  function applyCode(codeId) {
+    const sel = ui.selectionOffsets() || s.pending || {};
+    s.codeSeq = ui.send("code", { doc_id: s.model.get("doc_id"), code_id: codeId, start: sel.start ?? null,
+      end: sel.end ?? null, outside: Boolean(sel.outside) });
+  }
+
+  function moveCursor(step) {
+    const n = s.choices.length;
+    if (!n) return;
+    s.cursor = (s.cursor + step + n) % n;
+    renderTree();
+    s.el.querySelector(".wb-cursor")?.scrollIntoView({ block: "nearest" });
+  }
+
+  tree.addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
+  tree.addEventListener("click", (event) => {
+    const fold = event.target.closest(".wb-fold");
+    const row = event.target.closest(".wb-code");
+    if (fold) {
+      const id = fold.dataset.code;
+      if (!s.folded.delete(id)) s.folded.add(id);
+      renderTree();
+    } else if (row) applyCode(row.dataset.code);
+  });
+  s.filterBox.addEventListener("input", () => { s.query = s.filterBox.value; s.cursor = 0; renderTree(); });
+
+  return { renderTree, applyCode, moveCursor };
+}
+
+// -- the bar: documents, "Show", refresh, help -------------------------------------------
+function buildBar(s, ui) {
+  const { $, el, model } = s;
+
+  function renderBar() {
+    const docs = model.get("documents");
+    $(".wb-docs").innerHTML = docs.map((d) =>
+      `<option value="${escapeText(d.doc_id)}">${escapeText(d.name)} (${escapeText(d.kind)})</option>`).join("");
+    $(".wb-docs").value = model.get("doc_id");
+    const n = model.get("codings").length;
+    $(".wb-who").textContent = `coder: ${model.get("coder")}${model.get("blind") ? " · blind: your codings only" : ""} · ${n} coding${n === 1 ? "" : "s"}`;
   }
 
   function renderShowFilter() {
@@ -338,16 +434,36 @@ function render({ model, el }) {
     select.value = s.show;
   }
 
-  function applyCode(codeId) {
-    const sel = selectionOffsets() || s.pending || {};
-    s.codeSeq = send("code", { doc_id: model.get("doc_id"), code_id: codeId, start: sel.start ?? null,
-      end: sel.end ?? null, outside: Boolean(sel.outside) });
+  function toggleHelp() {
+    $(".wb-help").hidden = !$(".wb-help").hidden;
   }
 
-  // -- the text ------------------------------------------------------------------------
+  $(".wb-prev").addEventListener("click", () => ui.send("previous", {}, "Opening…"));
+  $(".wb-next").addEventListener("click", () => ui.send("next", {}, "Opening…"));
+  // After a choice in a drop-down, keys go to the widget again (n, p, 1-9 ...), not to the
+  // drop-down's type-ahead.
+  $(".wb-docs").addEventListener("change", (event) => {
+    ui.send("open", { doc_id: event.target.value }, "Opening…");
+    el.focus({ preventScroll: true });
+  });
+  $(".wb-refresh").addEventListener("click", () => ui.send("refresh", {}, "Reading the project…"));
+  $(".wb-help-button").addEventListener("click", toggleHelp);
+  $(".wb-show").addEventListener("change", (event) => {
+    s.show = event.target.value;
+    ui.renderText();
+    el.focus({ preventScroll: true });
+  });
+
+  return { renderBar, renderShowFilter, toggleHelp };
+}
+
+// -- the text, drawn whole or turn by turn ----------------------------------------------
+function buildText(s, ui) {
+  const { pane, model } = s;
+
   function visibleCodings() {
     if (!s.show) return model.get("codings");
-    const ids = descendants(s.show);
+    const ids = descendants(model.get("codes"), s.show);
     return model.get("codings").filter((c) => ids.has(c.code_id));
   }
 
@@ -388,8 +504,11 @@ function render({ model, el }) {
     for (const c of codings) if (!s.lanes.has(c.coding_id)) addLane(s.lanes, c, codings);
     s.drawn = codings;
     s.drawnSuggestions = suggestions;
-    const lo = Math.min(...changed.map((x) => x.start));
-    const hi = Math.max(...changed.map((x) => x.end));
+    redrawBlocks(Math.min(...changed.map((x) => x.start)), Math.max(...changed.map((x) => x.end)));
+  }
+
+  // Replace the blocks that hold code points [lo, hi) with freshly drawn ones.
+  function redrawBlocks(lo, hi) {
     let from = s.blocks.findIndex((b) => b.start > lo) - 1;
     if (from < 0) from = from === -2 ? s.blocks.length - 1 : 0;
     let to = s.blocks.findIndex((b) => b.start >= hi);
@@ -402,11 +521,6 @@ function render({ model, el }) {
     afterDrawing();
   }
 
-  function difference(items, others, key) {
-    const ids = new Set(others.map((x) => x[key]));
-    return items.filter((x) => !ids.has(x[key]));
-  }
-
   function drawing() {
     return { text: s.text, cpToU16: s.cpToU16, codings: s.drawn, suggestions: s.drawnSuggestions,
       colors: s.colors };
@@ -415,9 +529,16 @@ function render({ model, el }) {
   function afterDrawing() {
     s.leaves = Array.from(pane.getElementsByClassName("wb-t"));
     s.leafStarts = Int32Array.from(s.leaves, (leaf) => +leaf.dataset.s);
-    markFocus();
-    markPending();
+    ui.markFocus();
+    ui.markPending();
   }
+
+  return { renderText, renderMarks };
+}
+
+// -- marks on the drawn text: focus and the pending selection ---------------------------
+function buildMarks(s, ui) {
+  const { pane } = s;
 
   function leafAt(pos) {
     let lo = 0;
@@ -440,63 +561,113 @@ function render({ model, el }) {
     if (s.focusSuggestion) for (const leaf of pane.querySelectorAll(`[data-g~="${s.focusSuggestion}"]`)) leaf.classList.add("wb-sfocus");
   }
 
-  // -- selection: DOM boundary points to code points -----------------------------------
-  function leafStartFrom(node) {
-    if (node.nodeType === Node.ELEMENT_NODE) {
-      if (node.classList.contains("wb-t")) return +node.dataset.s;
-      const leaf = node.querySelector(".wb-t");
-      if (leaf) return +leaf.dataset.s;
+  // The selection being made, painted with the CSS Custom Highlight API (where the browser
+  // has it) so that redrawing the text does not lose it.
+  function markPending() {
+    if (!globalThis.CSS || !CSS.highlights) return;
+    const p = s.pending;
+    if (!p || p.outside || p.start === p.end || !s.leaves.length) {
+      if (CSS.highlights.get("wb-pending")?.viewId === s.viewId) CSS.highlights.delete("wb-pending");
+      return;
     }
-    return leafStartAfter(node);
+    const range = document.createRange();
+    const [a, b] = [leafAt(p.start), leafAt(p.end - 1)];
+    const point = (leaf, pos) => {
+      const node = leaf.firstChild;
+      const u = s.cpToU16[pos] - s.cpToU16[+leaf.dataset.s];
+      return [node, Math.min(u, node.length)];
+    };
+    range.setStart(...point(a, p.start));
+    range.setEnd(...point(b, p.end));
+    const highlight = new Highlight(range);
+    highlight.viewId = s.viewId;
+    CSS.highlights.set("wb-pending", highlight);
   }
 
-  function leafStartAfter(node) {
-    for (let n = node; n && n !== pane; n = n.parentNode) {
-      if (n.nextSibling) return leafStartFrom(n.nextSibling);
-    }
-    return s.cpToU16.length - 1;
-  }
+  pane.addEventListener("click", (event) => {
+    if (!document.getSelection().isCollapsed) return;
+    const leaf = event.target.closest(".wb-t");
+    if (!leaf) return;
+    const ids = (leaf.dataset.c || "").split(" ").filter(Boolean);
+    const next = ids.length ? ids[(ids.indexOf(s.focusCoding) + 1) % ids.length] : null;
+    s.here = ids;
+    ui.focusCoding(next);
+    if (!next && leaf.dataset.g) ui.focusSuggestion(leaf.dataset.g.split(" ")[0]);
+  });
 
-  function pointOffset(node, offset) {
-    if (node.nodeType === Node.TEXT_NODE) {
-      const leaf = node.parentElement;
-      if (leaf.classList.contains("wb-t")) return +leaf.dataset.s + countCodePoints(node.data, offset);
-      return offset === 0 ? leafStartFrom(node) : leafStartAfter(node);
-    }
-    if (node.classList && node.classList.contains("wb-t")) return offset === 0 ? +node.dataset.s : +node.dataset.e;
-    const child = node.childNodes[offset];
-    return child ? leafStartFrom(child) : leafStartAfter(node);
-  }
+  return { leafAt, scrollTo, markFocus, markPending };
+}
 
-  // The live selection as code points of this document, or null when it does not touch it.
-  // Text selected outside the document (another cell, another document) marks it outside.
-  function selectionOffsets() {
-    const sel = document.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
-    const range = sel.getRangeAt(0);
-    if (!range.intersectsNode(pane)) return null;
-    const inner = document.createRange();
-    inner.selectNodeContents(pane);
-    const clamped = range.cloneRange();
-    let outside = false;
-    if (range.compareBoundaryPoints(Range.START_TO_START, inner) < 0) {
-      const before = document.createRange();
-      before.setStart(range.startContainer, range.startOffset);
-      before.setEnd(inner.startContainer, inner.startOffset);
-      outside ||= before.toString().trim() !== "";
-      clamped.setStart(inner.startContainer, inner.startOffset);
-    }
-    if (range.compareBoundaryPoints(Range.END_TO_END, inner) > 0) {
-      const after = document.createRange();
-      after.setStart(inner.endContainer, inner.endOffset);
-      after.setEnd(range.endContainer, range.endOffset);
-      outside ||= after.toString().trim() !== "";
-      clamped.setEnd(inner.endContainer, inner.endOffset);
-    }
-    const start = pointOffset(clamped.startContainer, clamped.startOffset);
-    const end = pointOffset(clamped.endContainer, clamped.endOffset);
-    return { start: Math.min(start, end), end: Math.max(start, end), outside };
+// -- selection: DOM boundary points to code points ---------------------------------------
+// Pure DOM helpers: `pane` is the text pane, `length` the document's length in code points.
+
+// The start of the first leaf at or after a node (the document's end when there is none).
+function leafStartFrom(node, pane, length) {
+  if (node.nodeType === Node.ELEMENT_NODE) {
+    if (node.classList.contains("wb-t")) return +node.dataset.s;
+    const leaf = node.querySelector(".wb-t");
+    if (leaf) return +leaf.dataset.s;
   }
+  return leafStartAfter(node, pane, length);
+}
+
+// The start of the first leaf after a node and all it holds.
+function leafStartAfter(node, pane, length) {
+  for (let n = node; n && n !== pane; n = n.parentNode) {
+    if (n.nextSibling) return leafStartFrom(n.nextSibling, pane, length);
+  }
+  return length;
+}
+
+// A DOM boundary point (node, offset) as a code point of the document.
+function pointOffset(node, offset, pane, length) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const leaf = node.parentElement;
+    if (leaf.classList.contains("wb-t")) return +leaf.dataset.s + countCodePoints(node.data, offset);
+    return offset === 0 ? leafStartFrom(node, pane, length) : leafStartAfter(node, pane, length);
+  }
+  if (node.classList && node.classList.contains("wb-t")) return offset === 0 ? +node.dataset.s : +node.dataset.e;
+  const child = node.childNodes[offset];
+  return child ? leafStartFrom(child, pane, length) : leafStartAfter(node, pane, length);
+}
+
+// Whether anything but white space lies between two boundary points.
+function textBetween(startNode, startOffset, endNode, endOffset) {
+  const between = document.createRange();
+  between.setStart(startNode, startOffset);
+  between.setEnd(endNode, endOffset);
+  return between.toString().trim() !== "";
+}
+
+// The live selection as code points of the document in `pane`, or null when it does not
+// touch it. Text selected outside the document (another cell, another document) marks it
+// outside.
+function selectionIn(pane, length) {
+  const sel = document.getSelection();
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!range.intersectsNode(pane)) return null;
+  const inner = document.createRange();
+  inner.selectNodeContents(pane);
+  const clamped = range.cloneRange();
+  let outside = false;
+  if (range.compareBoundaryPoints(Range.START_TO_START, inner) < 0) {
+    outside ||= textBetween(range.startContainer, range.startOffset, inner.startContainer, inner.startOffset);
+    clamped.setStart(inner.startContainer, inner.startOffset);
+  }
+  if (range.compareBoundaryPoints(Range.END_TO_END, inner) > 0) {
+    outside ||= textBetween(inner.endContainer, inner.endOffset, range.endContainer, range.endOffset);
+    clamped.setEnd(inner.endContainer, inner.endOffset);
+  }
+  const start = pointOffset(clamped.startContainer, clamped.startOffset, pane, length);
+  const end = pointOffset(clamped.endContainer, clamped.endOffset, pane, length);
+  return { start: Math.min(start, end), end: Math.max(start, end), outside };
+}
+
+// The selection as the widget keeps it (s.pending) and shows it in its side panel.
+function buildSelection(s, ui) {
+  const { pane } = s;
+  const selectionOffsets = () => selectionIn(pane, s.cpToU16.length - 1);
 
   // The pending selection is kept current at every change (so a code picked at once after
   // selecting gets it all); the side panel follows at the next frame.
@@ -510,49 +681,50 @@ function render({ model, el }) {
     if (s.frame === null) {
       s.frame = requestAnimationFrame(() => {
         s.frame = null;
-        markPending();
+        ui.markPending();
         renderSelection();
       });
     }
   }
 
-  function markPending() {
-    if (!globalThis.CSS || !CSS.highlights) return;
-    const p = s.pending;
-    if (!p || p.outside || p.start === p.end || !s.leaves.length) {
-      if (CSS.highlights.get("wb-pending")?.viewId === viewId) CSS.highlights.delete("wb-pending");
-      return;
-    }
-    const range = document.createRange();
-    const [a, b] = [leafAt(p.start), leafAt(p.end - 1)];
-    const point = (leaf, pos) => {
-      const node = leaf.firstChild;
-      const u = s.cpToU16[pos] - s.cpToU16[+leaf.dataset.s];
-      return [node, Math.min(u, node.length)];
-    };
-    range.setStart(...point(a, p.start));
-    range.setEnd(...point(b, p.end));
-    const highlight = new Highlight(range);
-    highlight.viewId = viewId;
-    CSS.highlights.set("wb-pending", highlight);
-  }
-
-  // -- the side panel ------------------------------------------------------------------
-  function quote(start, end, length = 70) {
-    const t = s.text.slice(s.cpToU16[start], s.cpToU16[end]).replace(/\s+/g, " ").trim();
-    return t.length > length ? `${t.slice(0, length - 1)}…` : t;
+  function clearSelection() {
+    const sel = document.getSelection();
+    if (sel.anchorNode && pane.contains(sel.anchorNode)) sel.removeAllRanges();
+    s.pending = null;
+    ui.markPending();
+    renderSelection();
   }
 
   function renderSelection() {
     const p = s.pending;
     let message = "No text selected: select a passage with the mouse, then pick a code.";
     if (p && p.outside) message = "The selection goes beyond this document: select inside it.";
-    else if (p) message = `Selected ${p.end - p.start} characters: “${escapeText(quote(p.start, p.end))}”. Click a code, press 1–9 or Enter.`;
-    $(".wb-selection").innerHTML = `<div class="wb-selected${p && !p.outside ? " wb-has" : ""}">${message}</div>`;
+    else if (p) message = `Selected ${p.end - p.start} characters: “${escapeText(quote(s, p.start, p.end))}”. Click a code, press 1–9 or Enter.`;
+    s.$(".wb-selection").innerHTML = `<div class="wb-selected${p && !p.outside ? " wb-has" : ""}">${message}</div>`;
   }
 
+  document.addEventListener("selectionchange", onSelectionChange);
+  pane.addEventListener("mouseup", onSelectionChange);
+  pane.addEventListener("keyup", onSelectionChange);
+
+  return { selectionOffsets, onSelectionChange, clearSelection, renderSelection };
+}
+
+// -- the side panels: codings here, memos, suggestions ----------------------------------
+// (The selection's panel is drawn by buildSelection.)
+function renderSide(ui) {
+  ui.renderSelection();
+  ui.renderHere();
+  ui.renderMemos();
+  ui.renderSuggestions();
+  ui.markFocus();
+}
+
+function buildCodingsHere(s, ui) {
+  const { $, model } = s;
+
   function renderHere() {
-    const codes = codeById();
+    const codes = codeById(model);
     const me = model.get("coder");
     const byId = new Map(model.get("codings").map((c) => [c.coding_id, c]));
     s.here = s.here.filter((id) => byId.has(id));
@@ -564,9 +736,30 @@ function render({ model, el }) {
       return html`<div class="wb-coding${id === s.focusCoding ? " wb-current" : ""}" data-coding="${id}">
         <span class="wb-swatch" style="background:${code.color}"></span><b>${escapeText(code.name)}</b>
         <span class="wb-meta">${escapeText(c.coder)}${c.origin === "manual" ? "" : ` · ${escapeText(c.origin)}`}</span>${remove}
-        <div class="wb-quote">“${escapeText(quote(c.start, c.end))}”</div></div>`;
+        <div class="wb-quote">“${escapeText(quote(s, c.start, c.end))}”</div></div>`;
     }).join("") : `<div class="wb-empty">Click a highlight to see its codings.</div>`;
   }
+
+  function focusCoding(id) {
+    s.focusCoding = id;
+    if (id && !s.here.includes(id)) s.here = [id];
+    renderHere();
+    ui.renderMemos();
+    ui.markFocus();
+  }
+
+  $(".wb-here").addEventListener("click", (event) => {
+    const button = event.target.closest(".wb-remove");
+    if (button) ui.send("uncode", { coding_id: button.dataset.coding });
+    else if (event.target.closest(".wb-coding")) focusCoding(event.target.closest(".wb-coding").dataset.coding);
+  });
+
+  return { renderHere, focusCoding };
+}
+
+// Memos on the coding in focus, or on the document when no coding is in focus.
+function buildMemos(s, ui) {
+  const { $, model, memoBox } = s;
 
   function renderMemos() {
     const target = s.focusCoding ? ["coding", s.focusCoding] : ["document", model.get("doc_id")];
@@ -597,8 +790,27 @@ function render({ model, el }) {
     renderMemos();
   }
 
+  function saveMemo() {
+    s.memoSeq = s.editingMemo
+      ? ui.send("edit_memo", { memo_id: s.editingMemo, text: memoBox.value })
+      : ui.send("memo", { text: memoBox.value, coding_id: s.focusCoding });
+  }
+
+  $(".wb-memo-save").addEventListener("click", saveMemo);
+  $(".wb-memos").addEventListener("click", (event) => {
+    const button = event.target.closest(".wb-memo-edit");
+    if (button) editMemo(button.dataset.memo);
+  });
+
+  return { renderMemos, stopEditingMemo, saveMemo };
+}
+
+// The document's pending rule suggestions, with Accept and Reject.
+function buildSuggestions(s, ui) {
+  const { $, model } = s;
+
   function renderSuggestions() {
-    const codes = codeById();
+    const codes = codeById(model);
     const list = [...model.get("suggestions")].sort((a, b) => a.start - b.start);
     if (s.focusSuggestion && !list.some((x) => x.suggestion_id === s.focusSuggestion)) s.focusSuggestion = null;
     $(".wb-suggestions").innerHTML = list.length ? list.map((x) => {
@@ -608,178 +820,95 @@ function render({ model, el }) {
         <span class="wb-meta">${escapeText(x.rule)}</span>
         <button class="wb-accept" data-suggestion="${x.suggestion_id}" title="Accept (a)">Accept</button>
         <button class="wb-reject" data-suggestion="${x.suggestion_id}" title="Reject (r)">Reject</button>
-        <div class="wb-quote">“${escapeText(quote(x.start, x.end))}”</div></div>`;
+        <div class="wb-quote">“${escapeText(quote(s, x.start, x.end))}”</div></div>`;
     }).join("") : `<div class="wb-empty">No pending suggestions in this document.</div>`;
-  }
-
-  function renderSide() {
-    renderSelection();
-    renderHere();
-    renderMemos();
-    renderSuggestions();
-    markFocus();
-  }
-
-  function renderBar() {
-    const docs = model.get("documents");
-    $(".wb-docs").innerHTML = docs.map((d) =>
-      `<option value="${escapeText(d.doc_id)}">${escapeText(d.name)} (${escapeText(d.kind)})</option>`).join("");
-    $(".wb-docs").value = model.get("doc_id");
-    const n = model.get("codings").length;
-    $(".wb-who").textContent = `coder: ${model.get("coder")}${model.get("blind") ? " · blind: your codings only" : ""} · ${n} coding${n === 1 ? "" : "s"}`;
-  }
-
-  function focusCoding(id) {
-    s.focusCoding = id;
-    if (id && !s.here.includes(id)) s.here = [id];
-    renderHere();
-    renderMemos();
-    markFocus();
   }
 
   function focusSuggestion(id) {
     s.focusSuggestion = id;
     const x = model.get("suggestions").find((y) => y.suggestion_id === id);
-    if (x) scrollTo(x.start);
+    if (x) ui.scrollTo(x.start);
     renderSuggestions();
-    markFocus();
+    ui.markFocus();
   }
 
-  // -- events --------------------------------------------------------------------------
-  pane.addEventListener("click", (event) => {
-    if (!document.getSelection().isCollapsed) return;
-    const leaf = event.target.closest(".wb-t");
-    if (!leaf) return;
-    const ids = (leaf.dataset.c || "").split(" ").filter(Boolean);
-    const next = ids.length ? ids[(ids.indexOf(s.focusCoding) + 1) % ids.length] : null;
-    s.here = ids;
-    focusCoding(next);
-    if (!next && leaf.dataset.g) focusSuggestion(leaf.dataset.g.split(" ")[0]);
-  });
-
-  $(".wb-tree").addEventListener("mousedown", (event) => event.preventDefault()); // keep the selection
-  $(".wb-tree").addEventListener("click", (event) => {
-    const fold = event.target.closest(".wb-fold");
-    const row = event.target.closest(".wb-code");
-    if (fold) {
-      const id = fold.dataset.code;
-      if (!s.folded.delete(id)) s.folded.add(id);
-      renderTree();
-    } else if (row) applyCode(row.dataset.code);
-  });
-  $(".wb-here").addEventListener("click", (event) => {
-    const button = event.target.closest(".wb-remove");
-    if (button) send("uncode", { coding_id: button.dataset.coding });
-    else if (event.target.closest(".wb-coding")) focusCoding(event.target.closest(".wb-coding").dataset.coding);
-  });
   $(".wb-suggestions").addEventListener("click", (event) => {
     const button = event.target.closest("button");
-    if (button) send(button.classList.contains("wb-accept") ? "accept" : "reject", { suggestion_id: button.dataset.suggestion });
+    if (button) ui.send(button.classList.contains("wb-accept") ? "accept" : "reject", { suggestion_id: button.dataset.suggestion });
     else if (event.target.closest(".wb-suggestion")) focusSuggestion(event.target.closest(".wb-suggestion").dataset.suggestion);
   });
-  $(".wb-memo-save").addEventListener("click", saveMemo);
-  $(".wb-memos").addEventListener("click", (event) => {
-    const button = event.target.closest(".wb-memo-edit");
-    if (button) editMemo(button.dataset.memo);
-  });
-  $(".wb-prev").addEventListener("click", () => send("previous", {}, "Opening…"));
-  $(".wb-next").addEventListener("click", () => send("next", {}, "Opening…"));
-  // After a choice in a drop-down, keys go to the widget again (n, p, 1-9 ...), not to the
-  // drop-down's type-ahead.
-  $(".wb-docs").addEventListener("change", (event) => {
-    send("open", { doc_id: event.target.value }, "Opening…");
-    el.focus({ preventScroll: true });
-  });
-  $(".wb-refresh").addEventListener("click", () => send("refresh", {}, "Reading the project…"));
-  $(".wb-help-button").addEventListener("click", () => { $(".wb-help").hidden = !$(".wb-help").hidden; });
-  $(".wb-show").addEventListener("change", (event) => {
-    s.show = event.target.value;
-    renderText();
-    el.focus({ preventScroll: true });
-  });
-  filterBox.addEventListener("input", () => { s.query = filterBox.value; s.cursor = 0; renderTree(); });
 
-  function saveMemo() {
-    s.memoSeq = s.editingMemo
-      ? send("edit_memo", { memo_id: s.editingMemo, text: memoBox.value })
-      : send("memo", { text: memoBox.value, coding_id: s.focusCoding });
+  return { renderSuggestions, focusSuggestion };
+}
+
+// -- keys --------------------------------------------------------------------------------
+// Keys in the filter box and the memo box (and Escape in the drop-downs).
+function onTypingKey(s, ui, event) {
+  const { filterBox, memoBox } = s;
+  const refocus = () => s.el.focus({ preventScroll: true });
+  if (event.target === filterBox) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") ui.moveCursor(event.key === "ArrowDown" ? 1 : -1);
+    else if (event.key === "Enter" && s.choices.length) ui.applyCode(s.choices[s.cursor].code_id);
+    else if (event.key === "Escape") { filterBox.value = ""; s.query = ""; ui.renderTree(); refocus(); }
+    else return;
+    event.preventDefault();
+  } else if (event.target === memoBox && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    ui.saveMemo();
+  } else if (event.target === memoBox && event.key === "Escape" && s.editingMemo) {
+    ui.stopEditingMemo();
+    refocus();
+  } else if (event.key === "Escape") {
+    refocus();
   }
+}
 
-  function moveCursor(step) {
-    const n = s.choices.length;
-    if (!n) return;
-    s.cursor = (s.cursor + step + n) % n;
-    renderTree();
-    el.querySelector(".wb-cursor")?.scrollIntoView({ block: "nearest" });
-  }
-
-  function onTypingKey(event) {
-    if (event.target === filterBox) {
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") moveCursor(event.key === "ArrowDown" ? 1 : -1);
-      else if (event.key === "Enter" && s.choices.length) applyCode(s.choices[s.cursor].code_id);
-      else if (event.key === "Escape") { filterBox.value = ""; s.query = ""; renderTree(); el.focus({ preventScroll: true }); }
-      else return;
-      event.preventDefault();
-    } else if (event.target === memoBox && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      saveMemo();
-    } else if (event.target === memoBox && event.key === "Escape" && s.editingMemo) {
-      stopEditingMemo();
-      el.focus({ preventScroll: true });
-    } else if (event.key === "Escape") {
-      el.focus({ preventScroll: true });
-    }
-  }
-
-  const KEYS = {
-    "/": () => filterBox.focus(),
-    "?": () => { $(".wb-help").hidden = !$(".wb-help").hidden; },
-    n: () => send("next", {}, "Opening…"),
-    p: () => send("previous", {}, "Opening…"),
-    m: () => memoBox.focus(),
-    Enter: () => s.choices.length && applyCode(s.choices[s.cursor].code_id),
-    Delete: () => s.focusCoding && send("uncode", { coding_id: s.focusCoding }),
-    Backspace: () => s.focusCoding && send("uncode", { coding_id: s.focusCoding }),
-    a: () => s.focusSuggestion && send("accept", { suggestion_id: s.focusSuggestion }),
-    r: () => s.focusSuggestion && send("reject", { suggestion_id: s.focusSuggestion }),
+// The single keys of SHORTCUTS (besides 1-9), by KeyboardEvent.key.
+function shortcutKeys(s, ui) {
+  const uncode = () => s.focusCoding && ui.send("uncode", { coding_id: s.focusCoding });
+  return {
+    "/": () => s.filterBox.focus(),
+    "?": () => ui.toggleHelp(),
+    n: () => ui.send("next", {}, "Opening…"),
+    p: () => ui.send("previous", {}, "Opening…"),
+    m: () => s.memoBox.focus(),
+    Enter: () => s.choices.length && ui.applyCode(s.choices[s.cursor].code_id),
+    Delete: uncode,
+    Backspace: uncode,
+    a: () => s.focusSuggestion && ui.send("accept", { suggestion_id: s.focusSuggestion }),
+    r: () => s.focusSuggestion && ui.send("reject", { suggestion_id: s.focusSuggestion }),
     Escape: () => {
-      clearSelection();
+      ui.clearSelection();
       s.here = [];
-      focusCoding(null);
-      focusSuggestion(null);
+      ui.focusCoding(null);
+      ui.focusSuggestion(null);
     },
   };
+}
 
-  function clearSelection() {
-    const sel = document.getSelection();
-    if (sel.anchorNode && pane.contains(sel.anchorNode)) sel.removeAllRanges();
-    s.pending = null;
-    markPending();
-    renderSelection();
-  }
-
+function buildKeys(s, ui) {
+  const keys = shortcutKeys(s, ui);
   // Keys typed in the widget are the widget's: JupyterLab's notebook shortcuts (1-6, a, m, x,
   // Enter, Ctrl+Enter ...) would otherwise act on the cell. Chords the widget does not use
   // (Shift+Enter, Ctrl+S) still reach JupyterLab.
-  el.addEventListener("keydown", (event) => {
+  s.el.addEventListener("keydown", (event) => {
     if (["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) {
       event.stopPropagation();
-      return onTypingKey(event);
+      return onTypingKey(s, ui, event);
     }
     if (event.ctrlKey || event.metaKey || event.altKey || (event.shiftKey && event.key === "Enter")) return;
-    if (event.key.length === 1 || KEYS[event.key]) event.stopPropagation();
+    if (event.key.length === 1 || keys[event.key]) event.stopPropagation();
     const digit = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
-    if (digit >= 0 && digit < s.choices.length) applyCode(s.choices[digit].code_id);
-    else if (KEYS[event.key]) KEYS[event.key]();
+    if (digit >= 0 && digit < s.choices.length) ui.applyCode(s.choices[digit].code_id);
+    else if (keys[event.key]) keys[event.key]();
     else return;
     event.preventDefault();
   });
+  return {};
+}
 
-  document.addEventListener("selectionchange", onSelectionChange);
-  pane.addEventListener("mouseup", onSelectionChange);
-  pane.addEventListener("keyup", onSelectionChange);
-
-  // -- model changes, coalesced into one render per batch ---------------------------------
+// -- model changes, coalesced into one render per batch ----------------------------------
+function watchModel(s, ui) {
   const dirty = new Set();
   function schedule(part) {
     if (!dirty.size) queueMicrotask(flush);
@@ -788,29 +917,55 @@ function render({ model, el }) {
   function flush() {
     const parts = new Set(dirty);
     dirty.clear();
-    if (parts.has("codes")) { renderTree(); renderShowFilter(); }
-    if (parts.has("text") || parts.has("codes")) renderText();
-    else if (parts.has("marks")) renderMarks();
-    renderBar();
-    renderSide();
-    if (parts.has("status")) onStatus();
+    if (parts.has("codes")) { ui.renderTree(); ui.renderShowFilter(); }
+    if (parts.has("text") || parts.has("codes")) ui.renderText();
+    else if (parts.has("marks")) ui.renderMarks();
+    ui.renderBar();
+    renderSide(ui);
+    if (parts.has("status")) ui.onStatus();
   }
   const watch = { documents: "bar", doc_id: "bar", coder: "bar", blind: "bar", codes: "codes",
     text: "text", turns: "text", codings: "marks", suggestions: "marks", memos: "side", status: "status" };
-  for (const [name, part] of Object.entries(watch)) model.on(`change:${name}`, () => schedule(part));
+  for (const [name, part] of Object.entries(watch)) s.model.on(`change:${name}`, () => schedule(part));
+}
 
-  renderTree();
-  renderShowFilter();
-  renderText();
-  renderBar();
-  renderSide();
-  onStatus();
+function newState(model, el) {
+  const $ = (selector) => el.querySelector(selector);
+  return {
+    model, el, $, viewId: Math.random().toString(36).slice(2, 8),
+    pane: $(".wb-text"), filterBox: $(".wb-filter"), memoBox: $(".wb-memo"),
+    text: null, cpToU16: new Int32Array(1), blocks: [], drawn: [], drawnSuggestions: [],
+    lanes: new Map(), colors: new Map(), leaves: [], leafStarts: new Int32Array(0),
+    pending: null, frame: null, here: [], focusCoding: null, focusSuggestion: null, show: "",
+    query: "", cursor: 0, choices: [], folded: new Set(), editingMemo: null,
+    seq: 0, waiting: null, timer: null, memoSeq: null, codeSeq: null,
+  };
+}
+
+function render({ model, el }) {
+  el.classList.add("wb-cv");
+  el.tabIndex = 0;
+  el.innerHTML = LAYOUT;
+  const s = newState(model, el);
+  const ui = {};
+  for (const build of [buildChannel, buildCodebookTree, buildBar, buildText, buildMarks,
+    buildSelection, buildCodingsHere, buildMemos, buildSuggestions, buildKeys]) {
+    Object.assign(ui, build(s, ui));
+  }
+  watchModel(s, ui);
+
+  ui.renderTree();
+  ui.renderShowFilter();
+  ui.renderText();
+  ui.renderBar();
+  renderSide(ui);
+  ui.onStatus();
 
   return () => {
-    document.removeEventListener("selectionchange", onSelectionChange);
+    document.removeEventListener("selectionchange", ui.onSelectionChange);
     cancelAnimationFrame(s.frame);
     clearTimeout(s.timer);
-    if (CSS.highlights?.get("wb-pending")?.viewId === viewId) CSS.highlights.delete("wb-pending");
+    if (CSS.highlights?.get("wb-pending")?.viewId === s.viewId) CSS.highlights.delete("wb-pending");
   };
 }
 
