@@ -88,3 +88,47 @@ class TriangulationFacade:
             return triangulate.mixed_matrix(self._conn, events, by=by, period=period,
                                             codes=codes, metrics=metrics, coder=coder,
                                             rules=rules)
+
+    def repair_gap(self, gap: str = "stale_share", repair: Sequence[str] | str = (), *,
+                   by: str | Sequence[str] = "unit", period: str = "week",
+                   coder: str | None = None, permutations: int = 9999, seed: int = 0,
+                   gap_column: str | None = None, alpha: float = 0.05,
+                   survey_window: str = "28D"):
+        """Where human labour fills the system's gaps: the association between a log metric
+        (``gap``: a column such as ``stale_share``, ``median_minutes``, ``1 - ppv``; or a
+        DataFrame shaped like a metrics result with ``gap_column``) and the density of
+        ``repair`` codes (with their descendants) across cells, with hotspots and silences;
+        see ``workbench.triangulate.RepairGap``."""
+        from workbench import triangulate
+        from workbench.triangulate._engine import project_events
+        from workbench.triangulate.repair import check_repair
+
+        codes = check_repair(repair)
+        given = gap if isinstance(gap, pd.DataFrame) else None
+        column = gap_column if given is not None else gap
+        with project_events(self.path) as (events, shifts):
+            rules = triangulate.TimeRules(shifts, pd.Timedelta(survey_window))
+            extra = [] if given is not None else [gap]
+            matrix = triangulate.mixed_matrix(
+                self._conn, events, by=by, period=period, codes=codes,
+                metrics=[*extra, *(["alerts"] if events is not None and gap != "alerts"
+                                   else [])],
+                coder=coder, rules=rules)
+        return triangulate.repair_gap(matrix, gap_column=column, gap=given,
+                                      permutations=permutations, seed=seed, alpha=alpha)
+
+    def around(self, event: str, window: str = "21D", *, metrics: Sequence[str] = (),
+               codes: Sequence[str] = (), by: str | Sequence[str] = (),
+               coder: str | None = None, seed: int = 0, survey_window: str = "28D"
+               ) -> pd.DataFrame:
+        """Each log metric and code density in the ``window`` before and after a timeline
+        event, with the difference, its bootstrap interval and a verdict ("cannot tell"
+        when the interval spans zero)."""
+        from workbench import triangulate
+        from workbench.triangulate._engine import project_events
+
+        with project_events(self.path) as (events, shifts):
+            rules = triangulate.TimeRules(shifts, pd.Timedelta(survey_window))
+            return triangulate.around(self._conn, events, event_id=event, window=window,
+                                      metrics=metrics, codes=codes, by=by, coder=coder,
+                                      rules=rules, seed=seed)

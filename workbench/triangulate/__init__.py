@@ -13,11 +13,13 @@ The one thing no QDA tool does. The pieces, each in its own module:
 * :mod:`.around` - a timeline event's before and after, with intervals.
 """
 
+from workbench.triangulate.around import around
 from workbench.triangulate.evidence import TimeRules
 from workbench.triangulate.keys import ALL, LOG_KEYS, Key, crosswalk, read_keys, set_keys
 from workbench.triangulate.matrix import MixedMatrix, mixed_matrix
 from workbench.triangulate.metrics import METRIC_COLUMNS
 from workbench.triangulate.references import refer, references, unrefer
+from workbench.triangulate.repair import RepairGap, repair_gap
 from workbench.triangulate.timeline import TimelineEvent, set_timeline, timeline
 
 __all__ = [
@@ -26,13 +28,16 @@ __all__ = [
     "METRIC_COLUMNS",
     "Key",
     "MixedMatrix",
+    "RepairGap",
     "TimeRules",
     "TimelineEvent",
+    "around",
     "crosswalk",
     "mixed_matrix",
     "read_keys",
     "refer",
     "references",
+    "repair_gap",
     "set_keys",
     "set_timeline",
     "timeline",

@@ -130,7 +130,7 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
     keys = {k: crosswalk(conn)[k] for k in by}
     logged = (metric_cells(events, metrics or ("alerts",), period=period, by=by,
                            shifts=rules.shifts) if events is not None else None)
-    material, evidence, unplaced, notes = _placed(conn, keys, codes, coder, rules)
+    material, evidence, unplaced, notes = placed_evidence(conn, keys, codes, coder, rules)
     known = _known_values(by, logged, material)
     notes += _unknown_values(material, by, known, logged is not None)
     horizon = _horizon(logged, material, period, rules.shifts)
@@ -152,7 +152,7 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
     return MixedMatrix(cells, evidence, unplaced, notes, by, period, codes, tuple(metrics))
 
 
-def _placed(conn, keys, codes, coder, rules):
+def placed_evidence(conn, keys, codes, coder, rules):
     """Material pieces and coded evidence with their keys; what has no key or time."""
     by = tuple(keys)
     docs = _document_facts(conn)

@@ -43,11 +43,29 @@ METRIC_COLUMNS = {
     "missed": "missed_deteriorations",
     "missed_share": "missed_deteriorations",
     "sensitivity": "sensitivity",
+    "alerted": "sensitivity",
     "calls": "rapid_response_calls",
     "auto_pages": "rapid_response_calls",
     "without_alert": "rapid_response_calls",
     "downtime_minutes": "downtime",
 }
+#: Rates and shares as numerator / denominator columns, so that a window's value pools its
+#: events (a rate over three weeks is not the mean of 21 daily rates).
+RATIOS = {
+    "stale_share": ("stale_alerts", "alerts"),
+    "missed_share": ("missed", "deteriorations"),
+    "sensitivity": ("alerted", "deteriorations"),
+    "ppv": ("followed", "alerts"),
+    "dismissal_rate": ("dismissed", "acknowledged"),
+    "acknowledged_rate": ("acknowledged", "alerts"),
+    "within_target_rate": ("within_target", "alerts"),
+    "escalation_rate": ("escalated", "alerts"),
+    "alerts_per_nurse_shift": ("alerts", "nurse_shifts"),
+}
+#: Counts: a window's value is their mean per day (a day without events counts as 0).
+COUNTS = ("alerts", "nurse_shifts", "acknowledged", "within_target", "escalated", "dismissed",
+          "stale_alerts", "followed", "deteriorations", "missed", "calls", "auto_pages",
+          "without_alert", "downtime_minutes")
 #: Log-side grouping keys for each evidence key.
 LOG_BY = {"unit": "unit", "role": "role"}
 

@@ -15,6 +15,9 @@ References
 .. [1] Farmer T, Robinson K, Elliott SJ, Eyles J (2006). Developing and implementing a
    triangulation protocol for qualitative health research. Qualitative Health Research
    16(3):377-394.
+.. [2] Leys C, Ley C, Klein O, Bernard P, Licata L (2013). Detecting outliers: do not use
+   standard deviation around the mean, use absolute deviation around the median. Journal of
+   Experimental Social Psychology 49(4):764-766.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import TriangulationError
@@ -31,6 +35,8 @@ from workbench.triangulate.matrix import MixedMatrix
 __all__ = ["RepairGap", "repair_cells", "repair_gap"]
 
 QUOTES_PER_HOTSPOT = 3
+#: A gap this many scaled MADs above the median is unusually high (Leys et al.'s default).
+UNUSUAL = 2.5
 
 
 @dataclass(frozen=True)
@@ -133,12 +139,25 @@ def repair_gap(matrix: MixedMatrix, *, gap_column: str, gap: pd.DataFrame | None
         silences=_silences(cells, keys), unplaced=matrix.unplaced, notes=matrix.notes)
 
 
+def robust_z(values: pd.Series) -> pd.Series:
+    """How far each value lies above the median, in scaled median absolute deviations
+    (Leys et al. 2013 [2]_); where most values are equal (MAD 0), any value above the
+    median counts as far (inf)."""
+    median = values.median()
+    mad = (values - median).abs().median() * 1.4826
+    if mad == 0:
+        return (values > median).astype(float).replace(1.0, np.inf)
+    return (values - median) / mad
+
+
 def _hotspots(cells: pd.DataFrame, evidence: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Analysed cells in the gap's upper quartile with repair talk, best first, with quotes."""
+    """Analysed cells in the gap's upper quartile with repair talk, best first, with quotes;
+    ``unusual`` marks a gap far above the usual (robust z >= 2.5)."""
     analysed = cells[cells["analysed"]].copy()
     analysed["score"] = pd.concat([analysed["gap"].rank(pct=True),
                                    analysed["repair_low_per_1000"].rank(pct=True)],
                                   axis=1).min(axis=1)
+    analysed["unusual"] = robust_z(analysed["gap"]) >= UNUSUAL
     high = analysed[(analysed["gap"] >= analysed["gap"].quantile(0.75)) &
                     (analysed["repair"] > 0)]
     high = high.sort_values(["score", "repair", *keys], ascending=[False, False] + [True] *
@@ -152,14 +171,15 @@ def _hotspots(cells: pd.DataFrame, evidence: pd.DataFrame, keys: list[str]) -> p
 
 
 def _silences(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Both kinds of silence: a high gap with material and no repair talk; repair talk where
-    the logs show a low gap or nothing."""
+    """Both kinds of silence: an unusually high gap (robust z >= 2.5) in a cell with material
+    but no repair talk; repair talk where the logs show no gap (at or below the median) or
+    nothing at all."""
     analysed = cells[cells["analysed"]]
-    upper, lower = analysed["gap"].quantile(0.75), analysed["gap"].quantile(0.25)
-    quiet = analysed[(analysed["gap"] >= upper) & (analysed["repair"] == 0)].assign(
+    z = robust_z(analysed["gap"])
+    quiet = analysed[(z >= UNUSUAL) & (analysed["repair"] == 0)].assign(
         kind="gap without repair talk")
     talk = cells[cells["has_material"] & (cells["repair"] > 0) &
-                 (cells["gap"].isna() | (cells["gap"] <= lower))].assign(
+                 (cells["gap"].isna() | (cells["gap"] <= analysed["gap"].median()))].assign(
         kind="repair talk without a gap")
     both = pd.concat([quiet.sort_values("gap", ascending=False, kind="stable"),
                       talk.sort_values("repair", ascending=False, kind="stable")],
