@@ -21,6 +21,7 @@ from workbench.errors import WorkbenchError
 from workbench.example import build_example
 from workbench.interop import cli as interop_cli
 from workbench.logs import cli as logs_cli
+from workbench.triangulate import cli as triangulate_cli
 
 
 def _init(args: argparse.Namespace) -> None:
@@ -201,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_codebook_commands(commands)
     interop_cli.register(commands)
     logs_cli.register(commands)
+    triangulate_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

@@ -2,8 +2,10 @@
 
 The notebooks and ``make demo`` start from this project: the corpus with its participants and
 observation log, the sociotechnical codebook, the example hand coding by two invented coders
-(ana codes everything, ben six interviews blind) located by their quotes, and the generated
-deployment logs of the alert (``logs.duckdb``).
+(ana codes everything, ben six interviews blind) located by their quotes, the generated
+deployment logs of the alert (``logs.duckdb``), the timeline, the crosswalk between the
+qualitative attributes and the log keys (``keys.yaml``), and ana's references placing
+interview answers at timeline events (``references.csv``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,29 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
                     project.memo("coding", coding_id, memo, author=path.stem)
     if (corpus / "logs" / "events").is_dir():
         project.load_logs(corpus / "logs" / "events", corpus / "logs" / "mapping.yaml")
+    with project.atomic():
+        project.set_timeline(corpus / "timeline.yaml")
+        project.set_keys(corpus / "keys.yaml")
+        if (corpus / "references.csv").is_file():
+            refer_turns(project, pd.read_csv(corpus / "references.csv", comment="#",
+                                             keep_default_na=False))
     return project
+
+
+def refer_turns(project: Project, rows: pd.DataFrame) -> list[str]:
+    """Place the interview answers (turns) holding each quote at a timeline event or a period:
+    ana's judgement, as a researcher records it (``references.csv``)."""
+    located = locate_quotes(project, rows.assign(code="", coder=""), "references")
+    turns = project.segments("turn")
+    ids = []
+    for found, row in zip(located.itertuples(index=False), rows.itertuples(index=False),
+                          strict=True):
+        turn = turns[(turns["doc_id"] == found.doc_id) & (turns["start"] <= found.start) &
+                     (turns["end"] >= found.end)].iloc[0]
+        period = (row.period_start, row.period_end) if not row.event else None
+        ids.append(project.refer(doc=found.doc_id, start=int(turn["start"]),
+                                 end=int(turn["end"]), event=row.event or None, period=period))
+    return ids
 
 
 def locate_quotes(project: Project, rows: pd.DataFrame, coder: str) -> pd.DataFrame:

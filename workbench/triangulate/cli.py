@@ -1,0 +1,71 @@
+"""The ``workbench triangulate`` command: the repair-gap analysis from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.exports import write_table
+from workbench.triangulate.cells import PERIODS
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``triangulate`` to the ``workbench`` command."""
+    command = subparsers.add_parser(
+        "triangulate", help="link repair-work codes to a log metric by unit and period",
+        description="Where human labour fills the system's gaps: the association between a "
+        "log metric (the gap) and the density of repair-work codes across units and periods, "
+        "with hotspots and silences. The project needs deployment logs, codings and (unless "
+        "its attributes are named like the log keys) a crosswalk set with project.set_keys.")
+    command.add_argument("dir", type=Path, help="the project folder")
+    command.add_argument("--gap", required=True,
+                         help="log metric column, e.g. stale_share, median_minutes, '1 - ppv'")
+    command.add_argument("--repair", required=True,
+                         help="repair-work codes, comma-separated (their descendants count)")
+    command.add_argument("--by", default="unit", help="unit or role (default unit)")
+    command.add_argument("--period", default="week", choices=PERIODS,
+                         help="cells' period (default week)")
+    command.add_argument("--coder", default=None,
+                         help="whose codings count (a coder, or consensus); needed when "
+                         "several coders coded and nothing is reconciled")
+    command.add_argument("--permutations", type=int, default=9999,
+                         help="shuffles for the p-value (default 9999)")
+    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--out", type=Path, default=None,
+                         help="write every cell (CSV or Parquet) instead of printing them")
+    command.add_argument("--raw-csv", action="store_true",
+                         help="write text cells as they are, even those a spreadsheet would "
+                         "run as a formula (default: prefix them with ')")
+    command.set_defaults(run=_triangulate)
+
+
+def _triangulate(args: argparse.Namespace) -> None:
+    from workbench import Project
+
+    with Project.open(args.dir) as project:
+        result = project.repair_gap(
+            args.gap, [c for c in args.repair.split(",") if c.strip()], by=args.by,
+            period=args.period, coder=args.coder, permutations=args.permutations,
+            seed=args.seed)
+    print(result.statement)
+    keys = [args.by, "bucket_start"]
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+        print("\nhotspots (gap in the upper quarter, with repair talk):")
+        hot = result.hotspots[[*keys, "gap", "repair", "words", "repair_per_1000"]]
+        print(hot.head(10).to_string(index=False) if len(hot) else "none")
+        print("\nsilences:")
+        quiet = result.silences
+        print(quiet.to_string(index=False) if len(quiet) else "none")
+        unplaced = result.unplaced
+        if len(unplaced):
+            print(f"\n{(unplaced['what'] == 'coding').sum()} coding(s) and "
+                  f"{(unplaced['what'] == 'material').sum()} piece(s) of material could not be "
+                  "placed in a cell (see RepairGap.unplaced): "
+                  + "; ".join(sorted(set(unplaced["reason"]))))
+    if args.out is not None:
+        write_table(result.cells, args.out, index=False, safe=not args.raw_csv)
+        print(f"\nwrote {len(result.cells)} cells to {args.out}")
