@@ -47,7 +47,8 @@ class MixedMatrix:
         then ``<code>`` (codings) and ``<code>_per_1000`` (per 1,000 words of material) for
         each code, then each log metric column.
     evidence : one row per coding and cell it speaks for: keys, bucket_start, code (the code
-        asked for), coding_id, doc_id, document, coder, start, end, text, precision, basis.
+        asked for), coding_id, doc_id, document, coder, start, end, text, t_start, t_end (its
+        time extent on the site's clock; t_end NaT for an open-ended event), precision, basis.
     unplaced : codings and material that no rule places in a cell, with the reason.
     notes : plain-language remarks: the crosswalk used, key values the logs do not know,
         cells outside the logs' coverage.
@@ -146,7 +147,7 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
             notes += (f"{int(outside.sum())} cell(s) with material lie outside what the logs "
                       "cover: their metrics are empty.",)
     columns = [*by, "bucket_start", "code", "coding_id", "doc_id", "document", "coder",
-               "start", "end", "text", "precision", "basis"]
+               "start", "end", "text", "t_start", "t_end", "precision", "basis"]
     evidence = evidence.sort_values([*by, "bucket_start", "code", "document", "start"],
                                     kind="stable", ignore_index=True)[columns]
     return MixedMatrix(cells, evidence, unplaced, notes, by, period, codes, tuple(metrics))
