@@ -132,3 +132,63 @@ class TriangulationFacade:
             return triangulate.around(self._conn, events, event_id=event, window=window,
                                       metrics=metrics, codes=codes, by=by, coder=coder,
                                       rules=rules, seed=seed)
+
+    def infer(self, claim: str, *, fit: str, qualitative: Sequence[str] | str = (),
+              quantitative: dict | None = None, theme: str | None = None,
+              rationale: str = "", author: str | None = None) -> str:
+        """Record a meta-inference: a ``claim`` with its ``fit`` between the strands
+        (Fetters et al. 2013: confirmation, expansion, discordance; or Farmer et al. 2006:
+        agreement, partial agreement, silence, dissonance), its qualitative evidence (coding
+        ids and/or codes) and its quantitative evidence as a metric query
+        (``{"metric": "stale_share", "period": "week", "by": "unit", "filters": {"unit":
+        "4N", "bucket_start": "2025-03-31"}, "value": 0.57}``; the value is computed when
+        omitted). Returns the inference id; see ``workbench.triangulate.infer``."""
+        from workbench.triangulate import inferences as meta
+        from workbench.triangulate._engine import project_events
+
+        with project_events(self.path) as (events, shifts), atomic(self._conn):
+            return meta.infer(self._conn, events, shifts, claim=claim, fit=fit,
+                              author=author or self.user, theme=theme,
+                              qualitative=qualitative, quantitative=quantitative,
+                              rationale=rationale)
+
+    def revise_inference(self, inference_id: str, *, author: str | None = None,
+                         **changes) -> None:
+        """Change a meta-inference's ``claim``, ``fit``, ``theme``, ``qualitative``,
+        ``quantitative`` or ``rationale``; the earlier version stays in the audit log."""
+        from workbench.triangulate import inferences as meta
+        from workbench.triangulate._engine import project_events
+
+        with project_events(self.path) as (events, shifts), atomic(self._conn):
+            meta.revise_inference(self._conn, events, shifts, inference_id,
+                                  actor=author or self.user, **changes)
+
+    def retract_inference(self, inference_id: str, reason: str, *,
+                          author: str | None = None) -> None:
+        """Retract a meta-inference, saying why: it stays listed with status "retracted"."""
+        from workbench.triangulate import inferences as meta
+
+        with atomic(self._conn):
+            meta.retract_inference(self._conn, inference_id, actor=author or self.user,
+                                   reason=reason)
+
+    def inferences(self, *, check: bool = True, status: str | None = None) -> pd.DataFrame:
+        """Every meta-inference with flags on what happened to its evidence since (codings
+        removed, codes merged, a metric value that no longer matches a re-run of its query,
+        a query that no longer runs); the columns are listed in
+        ``workbench.triangulate.inferences``."""
+        from workbench.triangulate import inferences as meta
+        from workbench.triangulate._engine import project_events
+
+        if not check:
+            return meta.inferences(self._conn, None, None, check=False, status=status)
+        with project_events(self.path) as (events, shifts):
+            return meta.inferences(self._conn, events, shifts, status=status)
+
+    def convergence_matrix(self):
+        """Themes x data sources (interview, fieldnote, survey, logs), each cell the fit of
+        the active meta-inferences touching it, on Farmer et al.'s (2006) scale; see
+        ``workbench.triangulate.ConvergenceMatrix`` (``.cells`` tidy, ``.wide`` pivot)."""
+        from workbench import triangulate
+
+        return triangulate.convergence_matrix(self._conn, self.inferences(check=False))

@@ -206,3 +206,20 @@ def versions_frame(conn: sqlite3.Connection) -> pd.DataFrame:
 def version_diff(conn: sqlite3.Connection, old: int, new: int | None = None) -> pd.DataFrame:
     """What changed between two stored codebook versions (see :func:`diff`)."""
     return diff(codebook_at(conn, old), codebook_at(conn, new))
+
+
+def merges(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each code merged away -> the code its codings are in now, following chains (A merged
+    into B, then B into C: A -> C), as :func:`~workbench.codebook.operations.merge_codes`
+    records merges in the audit log."""
+    rows = conn.execute("SELECT entity_id, after FROM audit WHERE entity = 'code' AND "
+                        "action = 'merge code' ORDER BY seq").fetchall()
+    into = {row[0]: json.loads(row[1])["merged_into"] for row in rows}
+    final = {}
+    for code_id in into:
+        seen, target = {code_id}, into[code_id]
+        while target in into and into[target] not in seen | {target}:
+            seen.add(target)
+            target = into[target]
+        final[code_id] = target
+    return final

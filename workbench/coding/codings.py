@@ -291,3 +291,19 @@ def coding_span(conn: sqlite3.Connection, coding_id: str) -> tuple[str, int, int
         state = "was removed" if row else "does not exist"
         raise CodingError(11, f"coding '{coding_id}' {state}. See project.codings().")
     return row["doc_id"], int(row["start"]), int(row["end"])
+
+
+def coding_states(conn: sqlite3.Connection, coding_ids: list[str]) -> pd.DataFrame:
+    """The current state of each coding named, removed ones and those in deleted documents
+    included (for records that cite codings, such as meta-inferences).
+
+    Returns
+    -------
+    DataFrame : coding_id, code_id, status (active, removed), doc_id, kind (the document's
+    kind), doc_status (active, deleted); a coding id the project never had has no row.
+    """
+    ids = list(dict.fromkeys(coding_ids))
+    return pd.read_sql_query(
+        f"""SELECT c.coding_id, c.code_id, c.status, c.doc_id, d.kind, d.status AS doc_status
+            FROM codings c JOIN documents d USING (doc_id)
+            WHERE c.coding_id IN ({', '.join('?' * len(ids))})""", conn, params=ids)

@@ -220,12 +220,46 @@ def _v4_triangulation(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V4)
 
 
+_V5 = """
+CREATE TABLE inferences (
+  inference_id TEXT PRIMARY KEY,
+  claim        TEXT NOT NULL,
+  fit          TEXT NOT NULL,
+  framework    TEXT NOT NULL,
+  theme        TEXT NOT NULL,
+  quantitative TEXT,
+  rationale    TEXT NOT NULL DEFAULT '',
+  author       TEXT NOT NULL,
+  memo_id      TEXT NOT NULL REFERENCES memos (memo_id),
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  status       TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retracted'))
+);
+CREATE TABLE inference_evidence (
+  inference_id TEXT NOT NULL REFERENCES inferences (inference_id),
+  ordinal      INTEGER NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('coding', 'code')),
+  target_id    TEXT NOT NULL,
+  code_id      TEXT NOT NULL REFERENCES codes (code_id),
+  PRIMARY KEY (inference_id, ordinal)
+) WITHOUT ROWID;
+"""
+
+
+def _v5_inferences(conn: sqlite3.Connection) -> None:
+    """Meta-inferences (a claim, its fit between the strands, the metric query behind it as
+    JSON, the project memo mirroring it) and their qualitative evidence: codings and codes,
+    each with the code it had when recorded."""
+    _run_script(conn, _V5)
+
+
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial", _v1_initial),
     (2, "coding", _v2_coding),
     (3, "segments by key", _v3_segments_by_key),
     (4, "triangulation", _v4_triangulation),
+    (5, "inferences", _v5_inferences),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

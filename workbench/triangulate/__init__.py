@@ -10,11 +10,24 @@ The one thing no QDA tool does. The pieces, each in its own module:
 * :mod:`.cells` and :mod:`.matrix` - the mixed matrix: material, code densities and log
   metrics per key value x period;
 * :mod:`.gap` - the repair-gap analysis (does repair talk follow the system's gap?);
-* :mod:`.around` - a timeline event's before and after, with intervals.
+* :mod:`.around` - a timeline event's before and after, with intervals;
+* :mod:`.inferences` and :mod:`.convergence` - meta-inferences as records (claim, fit,
+  evidence, the metric query re-run and checked) and the convergence coding matrix.
 """
 
 from workbench.triangulate.around import around
+from workbench.triangulate.convergence import ConvergenceMatrix, convergence_matrix
 from workbench.triangulate.evidence import TimeRules
+from workbench.triangulate.inferences import (
+    FARMER,
+    FETTERS,
+    FRAMEWORKS,
+    INFERENCE_COLUMNS,
+    infer,
+    inferences,
+    retract_inference,
+    revise_inference,
+)
 from workbench.triangulate.keys import ALL, LOG_KEYS, Key, crosswalk, read_keys, set_keys
 from workbench.triangulate.matrix import MixedMatrix, mixed_matrix
 from workbench.triangulate.metrics import METRIC_COLUMNS
@@ -24,20 +37,30 @@ from workbench.triangulate.timeline import TimelineEvent, set_timeline, timeline
 
 __all__ = [
     "ALL",
+    "FARMER",
+    "FETTERS",
+    "FRAMEWORKS",
+    "INFERENCE_COLUMNS",
     "LOG_KEYS",
     "METRIC_COLUMNS",
+    "ConvergenceMatrix",
     "Key",
     "MixedMatrix",
     "RepairGap",
     "TimeRules",
     "TimelineEvent",
     "around",
+    "convergence_matrix",
     "crosswalk",
+    "infer",
+    "inferences",
     "mixed_matrix",
     "read_keys",
     "refer",
     "references",
     "repair_gap",
+    "retract_inference",
+    "revise_inference",
     "set_keys",
     "set_timeline",
     "timeline",
