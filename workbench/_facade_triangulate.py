@@ -143,11 +143,11 @@ class TriangulationFacade:
         (``{"metric": "stale_share", "period": "week", "by": "unit", "filters": {"unit":
         "4N", "bucket_start": "2025-03-31"}, "value": 0.57}``; the value is computed when
         omitted). Returns the inference id; see ``workbench.triangulate.infer``."""
-        from workbench.triangulate import inferences as meta
+        from workbench import triangulate
         from workbench.triangulate._engine import project_events
 
         with project_events(self.path) as (events, shifts), atomic(self._conn):
-            return meta.infer(self._conn, events, shifts, claim=claim, fit=fit,
+            return triangulate.infer(self._conn, events, shifts, claim=claim, fit=fit,
                               author=author or self.user, theme=theme,
                               qualitative=qualitative, quantitative=quantitative,
                               rationale=rationale)
@@ -156,20 +156,20 @@ class TriangulationFacade:
                          **changes) -> None:
         """Change a meta-inference's ``claim``, ``fit``, ``theme``, ``qualitative``,
         ``quantitative`` or ``rationale``; the earlier version stays in the audit log."""
-        from workbench.triangulate import inferences as meta
+        from workbench import triangulate
         from workbench.triangulate._engine import project_events
 
         with project_events(self.path) as (events, shifts), atomic(self._conn):
-            meta.revise_inference(self._conn, events, shifts, inference_id,
+            triangulate.revise_inference(self._conn, events, shifts, inference_id,
                                   actor=author or self.user, **changes)
 
     def retract_inference(self, inference_id: str, reason: str, *,
                           author: str | None = None) -> None:
         """Retract a meta-inference, saying why: it stays listed with status "retracted"."""
-        from workbench.triangulate import inferences as meta
+        from workbench import triangulate
 
         with atomic(self._conn):
-            meta.retract_inference(self._conn, inference_id, actor=author or self.user,
+            triangulate.retract_inference(self._conn, inference_id, actor=author or self.user,
                                    reason=reason)
 
     def inferences(self, *, check: bool = True, status: str | None = None) -> pd.DataFrame:
@@ -177,13 +177,13 @@ class TriangulationFacade:
         removed, codes merged, a metric value that no longer matches a re-run of its query,
         a query that no longer runs); the columns are listed in
         ``workbench.triangulate.inferences``."""
-        from workbench.triangulate import inferences as meta
+        from workbench import triangulate
         from workbench.triangulate._engine import project_events
 
         if not check:
-            return meta.inferences(self._conn, None, None, check=False, status=status)
+            return triangulate.inferences(self._conn, None, None, check=False, status=status)
         with project_events(self.path) as (events, shifts):
-            return meta.inferences(self._conn, events, shifts, status=status)
+            return triangulate.inferences(self._conn, events, shifts, status=status)
 
     def convergence_matrix(self):
         """Themes x data sources (interview, fieldnote, survey, logs), each cell the fit of

@@ -50,6 +50,14 @@ class MetricQuery:
         return {"metric": self.metric, "period": self.period, "by": list(self.by),
                 "filters": dict(self.filters), "value": self.value, "decimals": self.decimals}
 
+    def describe(self) -> str:
+        """The query in words, e.g. "stale_share per week by unit, where unit = 4N,
+        bucket_start = 2025-03-31T00:00:00: 0.5736 as recorded"."""
+        by = f" by {', '.join(self.by)}" if self.by else ""
+        where = ", ".join(f"{k} = {v}" for k, v in self.filters.items())
+        value = "" if self.value is None else f": {self.value:.10g} as recorded"
+        return f"{self.metric} per {self.period}{by}{', where ' + where if where else ''}{value}"
+
 
 def _by(value) -> tuple[str, ...]:
     keys = (value,) if isinstance(value, str) else tuple(value or ())

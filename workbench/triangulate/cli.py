@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +11,12 @@ import pandas as pd
 from workbench.exports import write_table
 from workbench.triangulate.cells import PERIODS
 
-__all__ = ["register"]
+__all__ = ["register", "register_inferences"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``triangulate`` to the ``workbench`` command."""
+    """Add ``triangulate`` and ``inferences`` to the ``workbench`` command."""
+    register_inferences(subparsers)
     command = subparsers.add_parser(
         "triangulate", help="link repair-work codes to a log metric by unit and period",
         description="Where human labour fills the system's gaps: the association between a "
@@ -69,3 +71,45 @@ def _triangulate(args: argparse.Namespace) -> None:
     if args.out is not None:
         write_table(result.cells, args.out, index=False, safe=not args.raw_csv)
         print(f"\nwrote {len(result.cells)} cells to {args.out}")
+
+
+def register_inferences(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``inferences``."""
+    command = subparsers.add_parser(
+        "inferences", help="list the meta-inferences, with what happened to their evidence",
+        description="Every meta-inference recorded with project.infer (retracted ones too): "
+        "theme, fit, claim, status and flags (codings removed, codes merged, a metric value "
+        "that no longer matches a re-run of its query, a query that no longer runs).")
+    command.add_argument("dir", type=Path, help="the project folder")
+    command.add_argument("--status", choices=("active", "retracted"), default=None,
+                         help="list only active or only retracted ones (default both)")
+    command.add_argument("--no-check", action="store_true",
+                         help="do not re-run the metric queries (faster; no value flags)")
+    command.add_argument("--out", type=Path, default=None,
+                         help="write every column (CSV or Parquet; lists and queries as "
+                         "JSON) instead of printing a summary")
+    command.add_argument("--raw-csv", action="store_true",
+                         help="write text cells as they are, even those a spreadsheet would "
+                         "run as a formula (default: prefix them with ')")
+    command.set_defaults(run=_inferences)
+
+
+def _inferences(args: argparse.Namespace) -> None:
+    from workbench import Project
+
+    with Project.open(args.dir) as project:
+        listed = project.inferences(check=not args.no_check, status=args.status)
+    if args.out is not None:
+        as_text = {c: listed[c].map(lambda v: json.dumps(v, ensure_ascii=False))
+                   for c in ("qualitative", "quantitative", "flags")}
+        write_table(listed.assign(**as_text), args.out, index=False, safe=not args.raw_csv)
+        print(f"wrote {len(listed)} meta-inference(s) to {args.out}")
+        return
+    if listed.empty:
+        print("no meta-inferences recorded (project.infer(...) records one)")
+        return
+    for row in listed.itertuples():
+        print(f"{row.inference_id} [{row.status}] {row.theme}: {row.fit} ({row.framework})")
+        print(f"  {row.claim}")
+        for flag in row.flags:
+            print(f"  ! {flag}")

@@ -119,6 +119,12 @@ def _settle(query: MetricQuery | None, events: ir.Table | None, shifts: Shifts,
     return query if query.value is not None else replace(query, value=current)
 
 
+def _query(stored: str) -> MetricQuery:
+    """A stored query (JSON) as a :class:`MetricQuery`."""
+    given = json.loads(stored)
+    return MetricQuery(**{**given, "by": tuple(given["by"])})
+
+
 def _memo_text(row: dict, links: Sequence[tuple[str, str, str]]) -> str:
     """The plain-text record a project memo (and a REFI-QDA Note) carries."""
     head = "RETRACTED meta-inference" if row["status"] == "retracted" else "Meta-inference"
@@ -129,7 +135,7 @@ def _memo_text(row: dict, links: Sequence[tuple[str, str, str]]) -> str:
     if links:
         lines.append("Qualitative evidence: " + ", ".join(t for _, t, _ in links))
     if row["quantitative"]:
-        lines.append("Quantitative evidence: " + row["quantitative"])
+        lines.append("Quantitative evidence: " + _query(row["quantitative"]).describe())
     if row.get("reason"):
         lines.append(f"Retracted because: {row['reason']}")
     return "\n".join(lines)
@@ -301,9 +307,8 @@ def inferences(conn: sqlite3.Connection, events: ir.Table | None, shifts: Shifts
                                  "None (both).")
     rows, links = _read(conn, status)
     flags = evidence_flags(conn, links)
-    queries = {r.inference_id: MetricQuery(**{**json.loads(r.quantitative),
-                                              "by": tuple(json.loads(r.quantitative)["by"])})
-               for r in rows.itertuples() if r.quantitative}
+    queries = {r.inference_id: _query(r.quantitative) for r in rows.itertuples()
+               if isinstance(r.quantitative, str)}
     current, query_notes = (query_flags(conn, events, shifts, queries) if check
                             else ({}, {}))
     grouped = links.groupby("inference_id")["target_id"].agg(list).to_dict()
