@@ -69,7 +69,7 @@ def check_fit(fit: object) -> tuple[str, str]:
 def _text(value: object, what: str, *, required: bool = True) -> str:
     if not isinstance(value, str) or (required and not value.strip()):
         raise TriangulationError(71, f"the meta-inference's {what} must be "
-                                 f"{'some' if required else ''} text, not {value!r}.")
+                                 f"{'some text' if required else 'text'}, not {value!r}.")
     return value.strip()
 
 
@@ -303,7 +303,7 @@ def inferences(conn: sqlite3.Connection, events: ir.Table | None, shifts: Shifts
       longer runs: ...".
     """
     if status not in (None, "active", "retracted"):
-        raise TriangulationError(74, f"status {status!r}: list 'active', 'retracted' or "
+        raise TriangulationError(77, f"status {status!r}: list 'active', 'retracted' or "
                                  "None (both).")
     rows, links = _read(conn, status)
     flags = evidence_flags(conn, links)
