@@ -16,7 +16,7 @@ CHICAGO = {
     "shifts": {"day": "07:00", "night": "19:00"},
     "columns": {name: name for name in ("event_id", "ts", "event_type", "entity_id",
                                         "alert_id", "unit", "actor_role", "actor_id",
-                                        "inputs_stale")},
+                                        "inputs_stale", "action", "reason", "outcome")},
 }
 
 
@@ -27,16 +27,20 @@ def note(folder: Path, name: str, paragraphs: list[str], **front) -> Path:
     return write(folder, name, f"---\n{head}---\n" + "\n\n".join(paragraphs) + "\n")
 
 
-def load_alerts(project, folder: Path, alerts: list[tuple]) -> None:
-    """Load ``(ts, unit[, stale])`` alerts as a CSV export through :data:`CHICAGO`."""
+def load_alerts(project, folder: Path, alerts: list[tuple], others: list[dict] = ()) -> None:
+    """Load ``(ts, unit[, stale])`` alerts to nurse n1, and ``others`` (rows of canonical
+    columns), as a CSV export read through :data:`CHICAGO`."""
+    rows = [{"event_id": f"e{number}", "ts": ts, "event_type": "alert_fired",
+             "entity_id": f"enc{number}", "alert_id": f"a{number}", "unit": unit,
+             "actor_role": "nurse", "actor_id": "n1",
+             "inputs_stale": str(bool(stale and stale[0])).lower()}
+            for number, (ts, unit, *stale) in enumerate(alerts)]
     path = folder / "logs" / "events.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CHICAGO["columns"])
-        for number, (ts, unit, *stale) in enumerate(alerts):
-            writer.writerow([f"e{number}", ts, "alert_fired", f"enc{number}", f"a{number}",
-                             unit, "nurse", "n1", str(bool(stale and stale[0])).lower()])
+        writer = csv.DictWriter(handle, fieldnames=list(CHICAGO["columns"]))
+        writer.writeheader()
+        writer.writerows([*rows, *others])
     report = project.load_logs(path, CHICAGO)
     if report.rows_rejected:
         raise RuntimeError(f"test logs: {report.rows_rejected} rows rejected")
