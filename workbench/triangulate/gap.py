@@ -120,7 +120,7 @@ def association(gap, density, *, permutations: int = 9999, resamples: int = 2000
     seed : the same seed gives the same p-value and interval.
 
     Validated against: ``scipy.stats.spearmanr`` for rho and ``scipy.stats.permutation_test``
-    for p (tests/triangulate/test_gap.py); false-positive rate on generated null cases.
+    for p, and its false-positive rate on planted null cases (tests/triangulate/test_planted.py).
     """
     gap, density = np.asarray(gap, dtype=float), np.asarray(density, dtype=float)
     if len(gap) != len(density) or not np.isfinite(gap).all() or not np.isfinite(

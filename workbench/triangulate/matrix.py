@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import ibis.expr.types as ir
 import pandas as pd
 
-from workbench.coding.codings import code_and_descendants, codings_frame
+from workbench.coding.codings import CODING_COLUMNS, code_and_descendants, codings_frame
 from workbench.coding.queries import document_attribute
 from workbench.corpus.views import document, documents, segments
 from workbench.errors import CodingError, TriangulationError
@@ -165,7 +165,9 @@ def placed_evidence(conn, keys, codes, coder, rules):
     values = key_values(conn, keys)
     pieces = pieces.merge(values, on="doc_id")
     names = documents(conn).set_index("doc_id")["name"]
-    codings = pd.DataFrame(columns=["coding_id", "doc_id", "start", "end", "code_id"])
+    # No codes asked: no codings, with the columns the evidence keeps (as a merge would give).
+    codings = pd.DataFrame(columns=[c if c != "code" else "code_" for c in CODING_COLUMNS]
+                           + ["code"])
     if codes:
         wanted = _code_ids(conn, codes)
         codings = codings_frame(conn, coder=coder, counting=True).merge(wanted, on="code_id",

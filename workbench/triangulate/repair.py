@@ -162,10 +162,10 @@ def _hotspots(cells: pd.DataFrame, evidence: pd.DataFrame, keys: list[str]) -> p
                     (analysed["repair"] > 0)]
     high = high.sort_values(["score", "repair", *keys], ascending=[False, False] + [True] *
                             len(keys), kind="stable")
-    quotes = (evidence.drop_duplicates("coding_id").groupby(keys)
-              .apply(lambda f: [f"{d}: {t}" for d, t in zip(
-                  f["document"], f["text"], strict=True)][:QUOTES_PER_HOTSPOT],
-                  include_groups=False).rename("quotes"))
+    quoted = evidence.drop_duplicates("coding_id").assign(
+        quote=lambda f: f["document"].astype(str) + ": " + f["text"].astype(str))
+    quotes = quoted.groupby(keys)["quote"].agg(
+        lambda q: list(q)[:QUOTES_PER_HOTSPOT]).rename("quotes")
     high = high.merge(quotes.reset_index(), on=keys, how="left")
     return high.drop(columns=["analysed"]).reset_index(drop=True)
 

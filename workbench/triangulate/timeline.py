@@ -107,7 +107,9 @@ def set_timeline(conn: sqlite3.Connection, source, actor: str) -> list[TimelineE
     """Replace the project's timeline with the events of ``source``, audited.
 
     ``source`` is a YAML path, a list of mappings, or a DataFrame with columns event_id (or
-    id), start (or at), end, units, label (or what). Call inside a transaction.
+    id), start (or at), end, units, label (or what). An event that active references use
+    cannot be left out; removed references to an event left out are deleted with it (their
+    rows stay in the audit log). Call inside a transaction.
     """
     where = "timeline"
     if isinstance(source, str | Path):
@@ -139,12 +141,27 @@ def set_timeline(conn: sqlite3.Connection, source, actor: str) -> list[TimelineE
             (event.event_id, event.label, event.start.isoformat(),
              None if event.end is None else event.end.isoformat(),
              json.dumps(list(event.units)), ordinal))
-    conn.execute(f"DELETE FROM timeline_events WHERE event_id NOT IN "
-                 f"({', '.join('?' * len(seen)) or 'NULL'})", tuple(sorted(seen)))
+    dropped = sorted(set(before["event_id"]) - seen)
+    _forget_removed_references(conn, dropped, actor)
+    conn.executemany("DELETE FROM timeline_events WHERE event_id = ?", [(e,) for e in dropped])
     append_audit(conn, actor=actor, action="set_timeline", entity="timeline_events",
                  entity_id=None, before=before["event_id"].tolist(),
                  after=[e.event_id for e in events])
     return events
+
+
+def _forget_removed_references(conn: sqlite3.Connection, events: list[str], actor: str
+                               ) -> None:
+    """Delete the removed references that point to ``events`` (which are being dropped), each
+    with its row in the audit log: a removed reference cannot outlive its event's row."""
+    marks = ", ".join("?" * len(events))
+    rows = conn.execute(f"SELECT * FROM time_references WHERE status = 'removed' AND event_id "
+                        f"IN ({marks})", events).fetchall()
+    for row in rows:
+        conn.execute("DELETE FROM time_references WHERE reference_id = ?",
+                     (row["reference_id"],))
+        append_audit(conn, actor=actor, action="forget_reference", entity="time_reference",
+                     entity_id=row["reference_id"], before=dict(row))
 
 
 def _missing(value) -> bool:
