@@ -10,11 +10,14 @@ The one thing no QDA tool does. The pieces, each in its own module:
 * :mod:`.cells` and :mod:`.matrix` - the mixed matrix: material, code densities and log
   metrics per key value x period;
 * :mod:`.gap` - the repair-gap analysis (does repair talk follow the system's gap?);
-* :mod:`.around` - a timeline event's before and after, with intervals.
+* :mod:`.around` - a timeline event's before and after, with intervals;
+* :mod:`.displays` and :mod:`.joint` - joint displays (side-by-side, statistics by theme,
+  case-ordered, timeline) as tidy tables, charts and offline pages.
 """
 
 from workbench.triangulate.around import around
 from workbench.triangulate.evidence import TimeRules
+from workbench.triangulate.joint import KINDS, Display, joint_display
 from workbench.triangulate.keys import ALL, LOG_KEYS, Key, crosswalk, read_keys, set_keys
 from workbench.triangulate.matrix import MixedMatrix, mixed_matrix
 from workbench.triangulate.metrics import METRIC_COLUMNS
@@ -24,8 +27,10 @@ from workbench.triangulate.timeline import TimelineEvent, set_timeline, timeline
 
 __all__ = [
     "ALL",
+    "KINDS",
     "LOG_KEYS",
     "METRIC_COLUMNS",
+    "Display",
     "Key",
     "MixedMatrix",
     "RepairGap",
@@ -33,6 +38,7 @@ __all__ = [
     "TimelineEvent",
     "around",
     "crosswalk",
+    "joint_display",
     "mixed_matrix",
     "read_keys",
     "refer",
