@@ -192,3 +192,28 @@ class TriangulationFacade:
         from workbench import triangulate
 
         return triangulate.convergence_matrix(self._conn, self.inferences(check=False))
+
+    def display(self, kind: str, *, metric: str | None = None, codes: Sequence[str] = (),
+                themes: dict[str, str] | None = None, coder: str | None = None,
+                by: str | Sequence[str] = "unit", period: str | None = None,
+                split: str | float = "median", per_theme: int = 3, seed: int = 0,
+                survey_window: str = "28D"):
+        """A joint display: ``side-by-side`` (``themes={"manual-verification":
+        "stale_share"}``: each theme's metric with its interval, exemplar quotes, the fit and
+        the meta-inference), ``by-theme`` (``codes`` per 1,000 words in cells where
+        ``metric`` is high or low, or ``split="shift"`` for day and night), ``case-ordered``
+        (cells sorted by ``metric`` with their ``codes`` and a quote) or ``timeline``
+        (``metric`` per unit and day, timeline events as bands, ``codes`` at their time).
+        Returns a ``Display``: ``.data`` (tidy), ``.chart`` (Altair), ``.save(path)``
+        (.html offline, .png, .svg); see ``workbench.triangulate.displays``."""
+        from workbench import triangulate
+        from workbench.triangulate._engine import project_events
+        from workbench.triangulate.joint import joint_display
+
+        recorded = self.inferences()
+        with project_events(self.path) as (events, shifts):
+            rules = triangulate.TimeRules(shifts, pd.Timedelta(survey_window))
+            return joint_display(self._conn, events, kind, rules=rules, metric=metric,
+                                 codes=codes, themes=themes, coder=coder, by=by, period=period,
+                                 split=split, inferences=recorded, per_theme=per_theme,
+                                 seed=seed)

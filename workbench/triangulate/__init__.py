@@ -13,6 +13,8 @@ The one thing no QDA tool does. The pieces, each in its own module:
 * :mod:`.around` - a timeline event's before and after, with intervals;
 * :mod:`.inferences` and :mod:`.convergence` - meta-inferences as records (claim, fit,
   evidence, the metric query re-run and checked) and the convergence coding matrix.
+* :mod:`.displays` and :mod:`.joint` - joint displays (side-by-side, statistics by theme,
+  case-ordered, timeline) as tidy tables, charts and offline pages.
 """
 
 from workbench.triangulate.around import around
@@ -28,6 +30,7 @@ from workbench.triangulate.inferences import (
     retract_inference,
     revise_inference,
 )
+from workbench.triangulate.joint import KINDS, Display, joint_display
 from workbench.triangulate.keys import ALL, LOG_KEYS, Key, crosswalk, read_keys, set_keys
 from workbench.triangulate.matrix import MixedMatrix, mixed_matrix
 from workbench.triangulate.metrics import METRIC_COLUMNS
@@ -41,9 +44,11 @@ __all__ = [
     "FETTERS",
     "FRAMEWORKS",
     "INFERENCE_COLUMNS",
+    "KINDS",
     "LOG_KEYS",
     "METRIC_COLUMNS",
     "ConvergenceMatrix",
+    "Display",
     "Key",
     "MixedMatrix",
     "RepairGap",
@@ -54,6 +59,7 @@ __all__ = [
     "crosswalk",
     "infer",
     "inferences",
+    "joint_display",
     "mixed_matrix",
     "read_keys",
     "refer",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.errors import TriangulationError
 from workbench.exports import write_table
 from workbench.triangulate.cells import PERIODS
 
@@ -43,6 +44,71 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="write text cells as they are, even those a spreadsheet would "
                          "run as a formula (default: prefix them with ')")
     command.set_defaults(run=_triangulate)
+    _register_display(subparsers)
+
+
+def _register_display(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``display`` to the ``workbench`` command."""
+    from workbench.triangulate.joint import KINDS
+
+    command = subparsers.add_parser(
+        "display", help="draw a joint display (qualitative and log evidence side by side)",
+        description="Draw a joint display and write it as a page that opens offline (.html, "
+        "with the chart as an image for readers without JavaScript and every quote in full), "
+        "or as .png or .svg. Without --out, print its table.")
+    command.add_argument("dir", type=Path, help="the project folder")
+    command.add_argument("--kind", required=True, choices=KINDS, help="which display")
+    command.add_argument("--metric", default=None,
+                         help="log metric column, e.g. stale_share, median_minutes")
+    command.add_argument("--codes", default="",
+                         help="codes, comma-separated (their descendants count)")
+    command.add_argument("--themes", default="",
+                         help="side-by-side: code=metric pairs, comma-separated (default: "
+                         "each of --codes with --metric)")
+    command.add_argument("--coder", default=None,
+                         help="whose codings count (a coder, or consensus)")
+    command.add_argument("--period", default=None, choices=PERIODS,
+                         help="cells' period (default week; day for the timeline)")
+    command.add_argument("--split", default="median",
+                         help="by-theme: median (default), a threshold number, or shift")
+    command.add_argument("--out", type=Path, default=None,
+                         help="write the display (.html, .png or .svg)")
+    command.set_defaults(run=_display)
+
+
+def _themes(text: str) -> dict[str, str]:
+    pairs = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in pairs if p.count("=") != 1]
+    if bad:
+        raise TriangulationError(85, f"--themes {bad[0]!r} is not code=metric; write e.g. "
+                                 "--themes manual-verification=stale_share.")
+    return dict(tuple(s.strip() for s in p.split("=")) for p in pairs)
+
+
+def _display(args: argparse.Namespace) -> None:
+    from workbench import Project
+
+    split = args.split
+    if split not in ("median", "shift"):
+        try:
+            split = float(split)
+        except ValueError:
+            raise TriangulationError(86, f"--split {split!r} is not median, shift or a "
+                                     "number; give e.g. --split 0.1.") from None
+    with Project.open(args.dir) as project:
+        shown = project.display(
+            args.kind, metric=args.metric, codes=[c.strip() for c in args.codes.split(",")
+                                                  if c.strip()],
+            themes=_themes(args.themes) or None, coder=args.coder, period=args.period,
+            split=split)
+    for note in shown.notes:
+        print(f"note: {note}")
+    if args.out is None:
+        with pd.option_context("display.width", 160, "display.max_colwidth", 50):
+            print(shown.data.to_string(index=False))
+        return
+    shown.save(args.out)
+    print(f"wrote the {args.kind} display ({len(shown.data)} rows) to {args.out}")
 
 
 def _triangulate(args: argparse.Namespace) -> None:
