@@ -186,6 +186,28 @@ def test_side_by_side_quotes_name_speaker_and_date(riverside):
     assert shown.data["reason"].str.contains("no meta-inference recorded").all()
 
 
+def test_side_by_side_shows_a_recorded_meta_inference_with_its_evidence(tmp_path):
+    from workbench import Project
+
+    build_example(tmp_path / "study", progress=False).close()
+    with Project.open(tmp_path / "study") as project:
+        query = {"metric": "stale_share", "period": "week", "by": "unit",
+                 "filters": {"unit": "4N", "bucket_start": "2025-03-31"}}
+        made = project.infer("During the outage 4N nurses re-checked labs by hand.",
+                             fit="confirmation", qualitative=["manual-verification"],
+                             quantitative=query)
+        shown = project.display("side-by-side", themes={"manual-verification": "stale_share"},
+                                coder="ana").data
+        # The same cell from the logs module itself: 4N, the week of Monday 31 March.
+        stale = project.metrics("stale_input_share", bucket="week", by=["unit"])
+    expected = stale[(stale["unit"] == "4N") &
+                     (stale["bucket_start"] == "2025-03-31")]["stale_share"].iloc[0]
+    assert set(shown["fit"]) == {"confirmation"} and set(shown["inference_id"]) == {made}
+    evidence = shown["inference_evidence"].iloc[0]
+    assert evidence.startswith("stale_share (") and evidence.endswith(f"= {expected:.4g}")
+    assert shown["reason"].isna().all()
+
+
 def test_repair_talk_is_denser_where_stale_share_is_high(riverside):
     shown = riverside.display("by-theme", metric="stale_share", codes=REPAIR, coder="ana")
     table = shown.data.set_index(["code", "group"])

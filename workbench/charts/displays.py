@@ -48,9 +48,12 @@ def side_by_side_chart(frame: pd.DataFrame) -> alt.HConcatChart:
         for m, v, lo, hi, n in zip(data["metric"], data["value"], data["ci_low"],
                                    data["ci_high"], data["cells"], strict=True)]
     data["cited"] = _cited(data)
+    evidence = data["inference_evidence"] if "inference_evidence" in data else [None] * len(
+        data)
     data["integration"] = [
-        f"{f}: {c}" if isinstance(f, str) else (r or "") for f, c, r in
-        zip(data["fit"], data["meta_inference"], data["reason"], strict=True)]
+        (f"{f}: {c}" + (f" [{e}]" if isinstance(e, str) and e else "")) if isinstance(f, str)
+        else (r or "") for f, c, e, r in
+        zip(data["fit"], data["meta_inference"], evidence, data["reason"], strict=True)]
     for column in ("theme", "result", "integration"):
         data[f"shown_{column}"] = data[column].where(first, "")
     return alt.hconcat(

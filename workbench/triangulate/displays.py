@@ -97,7 +97,8 @@ def _mean_interval(values: np.ndarray, seed: int, resamples: int = 2000):
 
 
 def _inference_for(theme: str, names: Sequence[str], inferences: pd.DataFrame | None):
-    """(fit, meta_inference, inference_id, flags) of the active meta-inferences on a theme."""
+    """(fit, meta_inference, inference_evidence, inference_id, flags) of the active
+    meta-inferences on a theme."""
     if inferences is None or inferences.empty:
         return None
     wanted = {str(n).casefold() for n in names}
@@ -105,9 +106,26 @@ def _inference_for(theme: str, names: Sequence[str], inferences: pd.DataFrame | 
                         & inferences["theme"].astype(str).str.casefold().isin(wanted)]
     if active.empty:
         return None
-    flags = [str(f) for f in active["flags"] if isinstance(f, str) and f]
+    flags = [str(f) for listed in active["flags"]
+             for f in (listed if isinstance(listed, list | tuple) else [listed])
+             if isinstance(f, str) and f]
+    queried = [_query_text(q, v) for q, v in zip(
+        active.get("quantitative", [None] * len(active)),
+        active.get("current_value", [None] * len(active)), strict=True)]
     return ("; ".join(dict.fromkeys(active["fit"])), " | ".join(active["claim"]),
-            ", ".join(active["inference_id"]), "; ".join(flags))
+            " | ".join(q for q in queried if q), ", ".join(active["inference_id"]),
+            "; ".join(flags))
+
+
+def _query_text(query, current) -> str:
+    """An inference's quantitative evidence in words: ``stale_share (unit=4N,
+    bucket_start=2025-03-31) = 0.574``, with the value re-run now where there is one."""
+    if not isinstance(query, dict) or "metric" not in query:
+        return ""
+    filters = ", ".join(f"{k}={v}" for k, v in (query.get("filters") or {}).items())
+    value = current if current is not None and not pd.isna(current) else query.get("value")
+    shown = f"{value:.4g}" if isinstance(value, int | float) else str(value)
+    return f"{query['metric']}" + (f" ({filters})" if filters else "") + f" = {shown}"
 
 
 def side_by_side(themes: Mapping[str, str], cells: pd.DataFrame, quotes: pd.DataFrame, *,
@@ -131,7 +149,8 @@ def side_by_side(themes: Mapping[str, str], cells: pd.DataFrame, quotes: pd.Data
     One row per theme and exemplar quote (one row with empty quote columns when the theme has
     none): theme, metric, value (the metric's mean over the cells that have it), ci_low,
     ci_high (95% bootstrap interval of that mean), cells, quote_rank, quote, document,
-    speaker, date, coding_id, fit, meta_inference, inference_id, flags, reason.
+    speaker, date, coding_id, fit, meta_inference, inference_evidence (each inference's
+    metric query in words with its value re-run now), inference_id, flags, reason.
     """
     rows = []
     for number, (theme, metric) in enumerate(themes.items()):
@@ -145,8 +164,8 @@ def side_by_side(themes: Mapping[str, str], cells: pd.DataFrame, quotes: pd.Data
             [] if found else [NO_INFERENCE])
         head = {"theme": theme, "metric": metric, "value": value, "ci_low": low,
                 "ci_high": high, "cells": len(values)}
-        tail = dict(zip(["fit", "meta_inference", "inference_id", "flags"],
-                        found or (None, None, None, None), strict=True))
+        tail = dict(zip(["fit", "meta_inference", "inference_evidence", "inference_id",
+                         "flags"], found or (None,) * 5, strict=True))
         tail["reason"] = "; ".join(reasons) or None
         if chosen.empty:
             rows.append({**head, "quote_rank": 0, **dict.fromkeys(QUOTE_COLUMNS), **tail})
@@ -154,7 +173,8 @@ def side_by_side(themes: Mapping[str, str], cells: pd.DataFrame, quotes: pd.Data
             rows.append({**head, "quote_rank": rank,
                          **{c: getattr(quote, c) for c in QUOTE_COLUMNS}, **tail})
     columns = ["theme", "metric", "value", "ci_low", "ci_high", "cells", "quote_rank",
-               *QUOTE_COLUMNS, "fit", "meta_inference", "inference_id", "flags", "reason"]
+               *QUOTE_COLUMNS, "fit", "meta_inference", "inference_evidence", "inference_id",
+               "flags", "reason"]
     return pd.DataFrame(rows, columns=columns)
 
 

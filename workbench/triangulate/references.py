@@ -93,7 +93,8 @@ def refer(conn: sqlite3.Connection, *, actor: str, coding_id: str | None = None,
 
 
 def unrefer(conn: sqlite3.Connection, reference_id: str, actor: str) -> None:
-    """Mark a reference removed (kept in the project and the audit log)."""
+    """Mark a reference removed (kept in the project and the audit log; deleted, with an audit
+    row, only when its event is later left out of the timeline)."""
     row = conn.execute("SELECT status FROM time_references WHERE reference_id = ?",
                        (reference_id,)).fetchone()
     if row is None or row[0] != "active":
