@@ -162,10 +162,9 @@ def _hotspots(cells: pd.DataFrame, evidence: pd.DataFrame, keys: list[str]) -> p
                     (analysed["repair"] > 0)]
     high = high.sort_values(["score", "repair", *keys], ascending=[False, False] + [True] *
                             len(keys), kind="stable")
-    quotes = (evidence.drop_duplicates("coding_id").groupby(keys)
-              .apply(lambda f: [f"{d}: {t}" for d, t in zip(
-                  f["document"], f["text"], strict=True)][:QUOTES_PER_HOTSPOT],
-                  include_groups=False).rename("quotes"))
+    first = evidence.drop_duplicates("coding_id").groupby(keys).head(QUOTES_PER_HOTSPOT)
+    quotes = (first["document"] + ": " + first["text"]).groupby(
+        [first[k] for k in keys]).agg(list).rename("quotes")
     high = high.merge(quotes.reset_index(), on=keys, how="left")
     return high.drop(columns=["analysed"]).reset_index(drop=True)
 
