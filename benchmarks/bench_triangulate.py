@@ -222,6 +222,8 @@ def main() -> None:
         _prepare(n, work, args)
         runs[n] = {name: _measure(name, n, work, args)
                    for name in ("metrics", "matrix", "repair")}
+        print("  load average (1, 5, 15 min) after: "
+              + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
         base, matrix, repair = runs[n]["metrics"], runs[n]["matrix"], runs[n]["repair"]
         print(f"  logs metric alone  {base['seconds']:7.2f} s  peak {base['peak_gb']:5.2f} GiB"
               f"  (stale_input_share by unit and week: {base['rows']:,} rows)")
