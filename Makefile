@@ -58,6 +58,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_reliability.py
 	$(BIN)/python benchmarks/bench_agreement.py
 	$(BIN)/python benchmarks/bench_logs.py
+	$(BIN)/python benchmarks/bench_triangulate.py
 	$(BIN)/python benchmarks/bench_widget.py
 
 clean:

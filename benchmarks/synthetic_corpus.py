@@ -1,4 +1,4 @@
-"""A seeded generator of large synthetic interview corpora, for import benchmarks.
+"""A seeded generator of large synthetic interview corpora and field notes, for benchmarks.
 
 The text is nonsense, but shaped like the real thing: words drawn with their frequencies from
 the Riverside example corpus (so the tokeniser meets a realistic mix of common and rare words,
@@ -58,6 +58,22 @@ def transcript(rng: random.Random, number: int, target_words: int) -> str:
         seconds += max(1, count * 2 // 5)
         turn += 1
     return "".join(parts)
+
+
+def field_note(rng: random.Random, date: str, ward: str, shift: str, paragraphs: int) -> str:
+    """One field note with front matter (``date``, ``ward``, ``shift``), shaped like Riverside's:
+    a title, then ``paragraphs`` paragraphs of two to six sentences, half of them jottings
+    that open with a clock time inside the shift (``07:35 - ...``)."""
+    first = 7 if shift == "day" else 19
+    parts = [f"---\ndate: {date}\nward: {ward}\nshift: {shift}\nobserver: R1\n---\n",
+             f"# Observation on {ward}, {shift} shift\n"]
+    for _ in range(paragraphs):
+        body = " ".join(_sentence(rng) for _ in range(rng.randint(2, 6)))
+        if rng.random() < 0.5:
+            hour = (first + rng.randrange(12)) % 24
+            body = f"{hour:02d}:{rng.randrange(60):02d} - {body}"
+        parts.append(body + "\n")
+    return "\n".join(parts)
 
 
 def write_corpus(folder: Path, n_documents: int, words_each: int, seed: int = 7) -> int:

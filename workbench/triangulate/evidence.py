@@ -44,27 +44,28 @@ class TimeRules:
     survey_window: pd.Timedelta = pd.Timedelta(days=28)
 
 
-def _shift_window(date: pd.Timestamp, shift, shifts: Shifts):
-    """(start, end, precision) of a field note's date and shift on the site's clock."""
-    day_start = date + pd.Timedelta(minutes=shifts.day_minute)
-    night_start = date + pd.Timedelta(minutes=shifts.night_minute)
-    label = str(shift).strip().lower() if isinstance(shift, str) else ""
-    if label == "day":
-        return day_start, night_start, "shift"
-    if label == "night":
-        return night_start, day_start + pd.Timedelta(days=1), "shift"
-    return date, date + pd.Timedelta(days=1), "day"
+def _shift_windows(dates: pd.Series, labels: pd.Series, shifts: Shifts):
+    """(start, end, precision) of each field note's date and shift on the site's clock: a
+    ``day`` or ``night`` shift's window, else the whole calendar day."""
+    day_start = dates + pd.Timedelta(minutes=shifts.day_minute)
+    night_start = dates + pd.Timedelta(minutes=shifts.night_minute)
+    day, night = labels == "day", labels == "night"
+    start = dates.mask(day, day_start).mask(night, night_start)
+    end = (dates + pd.Timedelta(days=1)).mask(day, night_start).mask(
+        night, day_start + pd.Timedelta(days=1))
+    return start, end, pd.Series(np.where(day | night, "shift", "day"), index=dates.index)
 
 
-def _jotting_time(text: str, date: pd.Timestamp, shift, shifts: Shifts):
-    """The minute a jotting names, or None; after midnight on a night shift, the next day."""
-    match = JOTTING.match(text)
-    if not match:
-        return None
-    minute = int(match.group(1)) * 60 + int(match.group(2))
-    night = isinstance(shift, str) and shift.strip().lower() == "night"
-    moved = pd.Timedelta(days=1) if night and minute < shifts.day_minute else pd.Timedelta(0)
-    return date + moved + pd.Timedelta(minutes=minute)
+def _jotting_times(texts: list[str], dates: pd.Series, night: pd.Series, shifts: Shifts
+                   ) -> pd.Series:
+    """The minute each jotting names (NaT for a paragraph that is not one); after midnight
+    on a night shift, on the next day."""
+    found = [JOTTING.match(text) for text in texts]
+    minute = pd.Series([int(m.group(1)) * 60 + int(m.group(2)) if m else np.nan
+                        for m in found], index=dates.index)
+    moved = (night & (minute < shifts.day_minute)).astype("int64")
+    at = dates + pd.to_timedelta(moved, unit="D") + pd.to_timedelta(minute, unit="min")
+    return at.where(minute.notna()).astype(dates.dtype)
 
 
 def _words(text: str) -> int:
@@ -73,26 +74,31 @@ def _words(text: str) -> int:
 
 
 def _fieldnote_pieces(paragraphs: pd.DataFrame, docs: pd.DataFrame, rules: TimeRules):
-    """One piece per field-note paragraph: its jotting minute, or the note's shift or day."""
-    pieces, unplaced = [], []
-    info = docs.set_index("doc_id")
-    for row in paragraphs.itertuples(index=False):
-        date, shift = info.at[row.doc_id, "date"], info.at[row.doc_id, "shift"]
-        if pd.isna(date):
-            unplaced.append((row.doc_id, row.start, row.end, _words(row.text),
-                             "field note without a date"))
-            continue
-        at = _jotting_time(row.text, date, shift, rules.shifts)
-        if at is not None:
-            pieces.append((row.doc_id, row.start, row.end, _words(row.text), at, at + MINUTE,
-                           "minute", f"jotting {at:%H:%M}", None))
-            continue
-        start, end, precision = _shift_window(date, shift, rules.shifts)
-        basis = f"field note {date:%Y-%m-%d}" + (f", {shift} shift" if precision == "shift"
-                                                 else "")
-        pieces.append((row.doc_id, row.start, row.end, _words(row.text), start, end, precision,
-                       basis, None))
-    return pieces, unplaced
+    """One piece per field-note paragraph: its jotting minute, or the note's shift or day.
+
+    Vectorised over paragraphs: a loop over rows took 8.6 s for 65,000 paragraphs
+    (``benchmarks/bench_triangulate.py``).
+    """
+    rows = paragraphs[["doc_id", "start", "end", "text"]].merge(
+        docs[["doc_id", "date", "shift"]], on="doc_id", how="left")
+    texts = rows["text"].tolist()
+    words = [_words(text) for text in texts]
+    labels = rows["shift"].map(lambda s: s.strip().lower() if isinstance(s, str) else "")
+    at = _jotting_times(texts, rows["date"], labels == "night", rules.shifts)
+    start, end, precision = _shift_windows(rows["date"], labels, rules.shifts)
+    jotting = at.notna()
+    basis = ("field note " + rows["date"].dt.strftime("%Y-%m-%d")).where(
+        precision == "day", "field note " + rows["date"].dt.strftime("%Y-%m-%d") + ", "
+        + rows["shift"].astype(str) + " shift")
+    columns = (rows["doc_id"], rows["start"], rows["end"], words, start.mask(jotting, at),
+               end.mask(jotting, at + MINUTE), precision.mask(jotting, "minute"),
+               basis.mask(jotting, "jotting " + at.dt.strftime("%H:%M")))
+    dated = rows["date"].notna().tolist()
+    placed = [(*piece, None) for piece, keep in zip(
+        zip(*(list(c) for c in columns), strict=True), dated, strict=True) if keep]
+    unplaced = [(*piece, "field note without a date") for piece, keep in zip(
+        zip(*(list(c) for c in columns[:4]), strict=True), dated, strict=True) if not keep]
+    return placed, unplaced
 
 
 def _survey_pieces(docs: pd.DataFrame, rules: TimeRules):

@@ -85,6 +85,10 @@ def metric_cells(events: ir.Table, columns: Sequence[str], *, period: str, by: S
                  shifts: Shifts) -> pd.DataFrame:
     """The asked-for metric columns per (bucket_start, *by), each metric run once on the engine.
 
+    A column that a metric already run returns is taken from its result: most alert metrics
+    return ``alerts`` (the same count of ``alert_fired`` events), so ``alert_volume`` runs
+    only when nothing else gives it (at 10M events each metric is a pass over the logs).
+
     Returns
     -------
     DataFrame : bucket_start, *by, then one column per name in ``columns`` (a complement
@@ -95,10 +99,14 @@ def metric_cells(events: ir.Table, columns: Sequence[str], *, period: str, by: S
         column, metric, complement = metric_column(name)
         wanted.setdefault(metric, []).append((name, column, complement))
     keys = ["bucket_start", *by]
-    frames = []
-    for metric, asks in wanted.items():
-        result = METRICS[metric](events, bucket=period, by=tuple(LOG_BY[k] for k in by),
-                                 shifts=shifts)
+    frames, results = [], []
+    for metric in sorted(wanted, key=lambda m: m == "alert_volume"):
+        asks = wanted[metric]
+        result = next((r for r in results if all(c in r for _, c, _ in asks)), None)
+        if result is None:
+            result = METRICS[metric](events, bucket=period, by=tuple(LOG_BY[k] for k in by),
+                                     shifts=shifts)
+            results.append(result)
         out = result[keys].copy()
         for name, column, complement in asks:
             out[name] = 1 - result[column] if complement else result[column]

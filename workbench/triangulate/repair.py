@@ -162,10 +162,9 @@ def _hotspots(cells: pd.DataFrame, evidence: pd.DataFrame, keys: list[str]) -> p
                     (analysed["repair"] > 0)]
     high = high.sort_values(["score", "repair", *keys], ascending=[False, False] + [True] *
                             len(keys), kind="stable")
-    quoted = evidence.drop_duplicates("coding_id").assign(
-        quote=lambda f: f["document"].astype(str) + ": " + f["text"].astype(str))
-    quotes = quoted.groupby(keys)["quote"].agg(
-        lambda q: list(q)[:QUOTES_PER_HOTSPOT]).rename("quotes")
+    first = evidence.drop_duplicates("coding_id").groupby(keys).head(QUOTES_PER_HOTSPOT)
+    quotes = (first["document"] + ": " + first["text"]).groupby(
+        [first[k] for k in keys]).agg(list).rename("quotes")
     high = high.merge(quotes.reset_index(), on=keys, how="left")
     return high.drop(columns=["analysed"]).reset_index(drop=True)
 
