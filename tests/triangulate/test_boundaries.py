@@ -140,13 +140,16 @@ def test_what_cannot_be_placed_is_listed_with_the_reason(project, tmp_path):
     _interview(project, tmp_path, ward="4N")
     start(project, tmp_path)
     code(project, "interview_P01.txt", "Since", unit="turn")
+    code(project, "fn_no_date.md", "A note", unit="paragraph")
     matrix = project.mixed_matrix("unit", "day", codes=["workarounds"])
     reasons = matrix.unplaced.set_index(["what", "document"])["reason"]
     assert reasons.to_dict() == {
         ("material", "fn_no_date.md"): "field note without a date",
         ("material", "interview_P01.txt"): "retrospective: no reference places it in time",
         ("material", "fn_no_ward.md"): "no unit for this document",
-        ("coding", "interview_P01.txt"): "retrospective: no reference places it in time"}
+        ("coding", "interview_P01.txt"): "retrospective: no reference places it in time",
+        # A coding is unplaced for its document's reason, not as retrospective talk.
+        ("coding", "fn_no_date.md"): "field note without a date"}
     # Only the dated note with a ward is placed: 5 words on 03-18, nothing guessed.
     assert _cells(matrix, "unit", "bucket_start", "words", "workarounds") == [
         ("4N", T("2025-03-18"), 5, 0)]

@@ -173,6 +173,11 @@ def placed_evidence(conn, keys, codes, coder, rules):
         codings = codings_frame(conn, coder=coder, counting=True).merge(wanted, on="code_id",
                                                                           suffixes=("_", ""))
     placed, unplaced_codings = place_codings(codings, pieces.drop(columns=list(by)))
+    # A coding in a field note without a date (or a survey answer without a submission
+    # time) is unplaced for its document's reason, not as retrospective talk.
+    why = unplaced_material.drop_duplicates("doc_id").set_index("doc_id")["reason"]
+    unplaced_codings["reason"] = unplaced_codings["doc_id"].map(why).fillna(
+        unplaced_codings["reason"])
     placed = placed.merge(values, on="doc_id")
     missing = pieces[list(by)].isna().any(axis=1)
     no_key = placed[list(by)].isna().any(axis=1)

@@ -116,4 +116,5 @@ def metric_cells(events: ir.Table, columns: Sequence[str], *, period: str, by: S
     merged = frames[0]
     for frame in frames[1:]:
         merged = merged.merge(frame, on=keys, how="outer")
-    return merged.sort_values(keys, kind="stable", ignore_index=True)
+    ordered = merged[[*keys, *dict.fromkeys(columns)]]
+    return ordered.sort_values(keys, kind="stable", ignore_index=True)
