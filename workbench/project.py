@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import coding, corpus, reliability
-from workbench.codebook import Code, Codebook, export_qdc, save_codebook
+from workbench import coding, corpus, refi_qda, reliability
+from workbench.codebook import Code, Codebook, save_codebook
 from workbench.codebook import operations as codebook_ops
 from workbench.codebook import store as codebook_store
 from workbench.corpus.cases import apply_attributes
@@ -247,7 +247,7 @@ class Project:
     def export_codebook(self, path: str | Path) -> Path:
         """Write the current codebook as YAML (``.yaml``) or REFI-QDA (``.qdc``)."""
         path = Path(path)
-        writers = {".yaml": save_codebook, ".yml": save_codebook, ".qdc": export_qdc}
+        writers = {".yaml": save_codebook, ".yml": save_codebook, ".qdc": refi_qda.export_qdc}
         if path.suffix.lower() not in writers:
             raise CodebookError(43, f"{path.name}: export the codebook as .yaml or .qdc.")
         writers[path.suffix.lower()](self.codebook(), path)
@@ -455,19 +455,27 @@ class Project:
     # -- exchange with other QDA programs ---------------------------------------------------
     def export_qdpx(self, path: str | Path) -> Path:
         """Write the project as a REFI-QDA ``.qdpx`` file (NVivo, ATLAS.ti, MAXQDA, ...)."""
-        from workbench.interop import export_qdpx
-
-        return export_qdpx(self, path)
+        return refi_qda.export_qdpx(self._conn, path, project_dir=self.path, user=self.user)
 
     @classmethod
     def import_qdpx(cls, source: str | Path, path: str | Path, *, user: str | None = None,
                     language: str = "en", position_unit: str | None = None):
         """Make a new project in ``path`` from a REFI-QDA ``.qdpx`` file; returns the import
-        report (what was taken, skipped and adapted, and why)."""
-        from workbench.interop import import_qdpx
+        report (what was taken, skipped and adapted, and why).
 
-        return import_qdpx(source, path, user=user, language=language,
-                           position_unit=position_unit)
+        The whole file is checked before anything is written (see
+        :func:`workbench.refi_qda.check_qdpx` for what is refused); the project is built in a
+        hidden sibling folder and moved into place only when complete, so an import that
+        fails or is killed part-way leaves ``path`` as it was, and the retry works.
+        ``user`` (default: ``$WORKBENCH_USER`` or the login name) is coder and author of
+        whatever the file attributes to nobody; ``position_unit`` (``"codepoint"`` or
+        ``"utf16"``) overrides what the file's positions are read as counting."""
+        user = user or default_user()
+        checked = refi_qda.check_qdpx(source, path, user=user, position_unit=position_unit)
+        with refi_qda.new_project_folder(path) as folder, \
+                cls.create(folder, language=language, user=user) as project, project.atomic():
+            return refi_qda.store_qdpx(project._conn, checked, project_dir=path, user=user,
+                                       language=language)
 
     # -- reliability -----------------------------------------------------------------------
     def agreement(self, coders: list[str], unit: str = "segment", *, segment: str = "sentence",

@@ -135,3 +135,22 @@ def document(conn: sqlite3.Connection, doc_id: str) -> Document:
     if row is None:
         raise ProjectError(8, f"no document '{doc_id}' in this project. See project.documents().")
     return Document(**dict(row))
+
+
+def document_by_digest(conn: sqlite3.Connection, sha256: str, *,
+                          prefer: str | None = None) -> str | None:
+    """The id of a document whose canonical text has the SHA-256 hex digest ``sha256``
+    (the one named ``prefer`` first, if any has that name), or None when no text has it."""
+    row = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ? ORDER BY name = ? DESC",
+                       (sha256, prefer)).fetchone()
+    return None if row is None else row["doc_id"]
+
+
+def attribute_values(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every attribute value as stored (text), one row per entity and key, by key.
+
+    Columns: entity (``case`` or ``document``), entity_id, key, value, type (text, number,
+    date); keys without a value are left out.
+    """
+    return pd.read_sql_query("SELECT entity, entity_id, key, value, type FROM attributes "
+                             "WHERE value IS NOT NULL ORDER BY key", conn)
