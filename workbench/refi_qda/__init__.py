@@ -8,7 +8,7 @@ by :mod:`workbench.safe_input`.
 """
 
 from workbench.refi_qda.qdc_read import import_qdc
-from workbench.refi_qda.qdc_write import code_guid, export_qdc
+from workbench.refi_qda.qdc_write import code_guid, export_qdc, write_codebook
 from workbench.refi_qda.qdpx import (
     POSITION_UNITS,
     CheckedQdpx,
@@ -26,6 +26,7 @@ __all__ = [
     "check_qdpx",
     "code_guid",
     "export_qdc",
+    "write_codebook",
     "export_qdpx",
     "import_qdc",
     "new_project_folder",

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from workbench.codebook.io import dump_yaml
+from workbench.codebook.io import dump_yaml, save_codebook
 from workbench.codebook.model import Code, Codebook
 from workbench.codebook.validate import check
 from workbench.errors import CodebookError
@@ -143,3 +143,13 @@ def _description(code: Code) -> str:
             fields[field] = list(value) if isinstance(value, tuple) else value
     return f"{code.definition}\n\n{MARKER}\n{dump_yaml(fields)}"
 
+
+
+def write_codebook(codebook: Codebook, path: Path) -> Path:
+    """Write ``codebook`` as YAML (``.yaml``, ``.yml``) or REFI-QDA (``.qdc``), by the name's
+    extension; any other extension is refused (``WB-CODEBOOK-043``)."""
+    writers = {".yaml": save_codebook, ".yml": save_codebook, ".qdc": export_qdc}
+    if path.suffix.lower() not in writers:
+        raise CodebookError(43, f"{path.name}: export the codebook as .yaml or .qdc.")
+    writers[path.suffix.lower()](codebook, path)
+    return path
