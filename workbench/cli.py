@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import Project, __version__
-from workbench.codebook import diff, export_qdc, import_qdc, load_codebook
+from workbench.codebook import diff, load_codebook
 from workbench.codebook.io import dump_yaml
 from workbench.coding import export_table
 from workbench.corpus import KINDS, UNITS
 from workbench.errors import WorkbenchError
 from workbench.example import build_example
-from workbench.interop import cli as interop_cli
 from workbench.logs import cli as logs_cli
+from workbench.refi_qda import POSITION_UNITS, export_qdc, import_qdc
 from workbench.triangulate import cli as triangulate_cli
 
 
@@ -165,6 +165,44 @@ def _example(args: argparse.Namespace) -> None:
     project.close()
 
 
+def _export_qdpx(args: argparse.Namespace) -> None:
+    with Project.open(args.dir) as project:
+        path = project.export_qdpx(args.out)
+    print(f"wrote {path}")
+
+
+def _import_qdpx(args: argparse.Namespace) -> None:
+    report = Project.import_qdpx(args.file, args.dir, language=args.language,
+                                 position_unit=args.position_unit)
+    print(report)
+
+
+def _add_qdpx_commands(subparsers) -> None:
+    """Add ``export DIR OUT.qdpx`` and ``import-qdpx IN.qdpx DIR`` to ``subparsers``."""
+    export = subparsers.add_parser(
+        "export", help="write a project as a REFI-QDA .qdpx file",
+        description="Write the project in DIR as a REFI-QDA project file (.qdpx) that NVivo, "
+        "ATLAS.ti, MAXQDA and other QDA programs import: documents, codebook, codings with "
+        "their coders, memos, cases and attributes.")
+    export.add_argument("dir", type=Path, help="the project folder")
+    export.add_argument("out", type=Path, help="the .qdpx file to write")
+    export.set_defaults(run=_export_qdpx)
+
+    imported = subparsers.add_parser(
+        "import-qdpx", help="make a project from a REFI-QDA .qdpx file",
+        description="Read a REFI-QDA project file (.qdpx) from NVivo, ATLAS.ti, MAXQDA, qc or "
+        "workbench into a new project folder DIR, and print what was taken and what was "
+        "left out. The file is checked first: a damaged or unsafe one imports nothing.")
+    imported.add_argument("file", type=Path, help="the .qdpx file to read")
+    imported.add_argument("dir", type=Path, help="the new project folder")
+    imported.add_argument("--language", default="en",
+                          help="spaCy language code for sentences (default: en)")
+    imported.add_argument("--position-unit", choices=POSITION_UNITS, default=None,
+                          help="what the file's selection positions count (default: decided "
+                          "by the program that wrote it)")
+    imported.set_defaults(run=_import_qdpx)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line, one sub-command per task."""
     parser = argparse.ArgumentParser(
@@ -200,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(run=_info)
 
     _add_codebook_commands(commands)
-    interop_cli.register(commands)
+    _add_qdpx_commands(commands)
     logs_cli.register(commands)
     triangulate_cli.register(commands)
 

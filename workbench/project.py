@@ -5,8 +5,6 @@ Each method is a short delegation to a domain module; SQL and logic live there.
 
 from __future__ import annotations
 
-import getpass
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,45 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import coding, corpus, reliability
+from workbench import coding, corpus, refi_qda, reliability, store
+from workbench._facade_codebook import CodebookFacade
 from workbench._facade_triangulate import TriangulationFacade
-from workbench.codebook import Code, Codebook, export_qdc, save_codebook
-from workbench.codebook import operations as codebook_ops
-from workbench.codebook import store as codebook_store
 from workbench.corpus.cases import apply_attributes
-from workbench.errors import CodebookError, ProjectError
-from workbench.store import DB_NAME, SCHEMA_VERSION, atomic, connect, migrate
+from workbench.store import atomic, default_user
 
 
-def connect_checked(db: Path) -> sqlite3.Connection:
-    """Connect to ``db`` if it is a workbench project; refuse any other file unchanged.
-
-    The file is probed read-only through SQLite, not with ``open()``: closing a plain file
-    handle would drop this process's SQLite locks on it (POSIX locks belong to the process),
-    and a foreign database must not be switched to WAL by the probe.
-    """
-    try:
-        probe = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            ours = probe.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone()
-        finally:
-            probe.close()
-    except sqlite3.DatabaseError as err:
-        raise ProjectError(5, f"{db} is not a workbench project database (not SQLite: "
-                           f"{err}). Did you pick the wrong file?") from err
-    if not ours:
-        raise ProjectError(5, f"{db} is an SQLite database but not a workbench project. "
-                           "Did you pick the wrong file?")
-    return connect(db)
-
-
-def default_user() -> str:
-    """Who is acting: ``$WORKBENCH_USER``, else the operating-system login name."""
-    return os.environ.get("WORKBENCH_USER") or getpass.getuser()
-
-
-class Project(TriangulationFacade):
+class Project(CodebookFacade, TriangulationFacade):
     """A research project: a folder holding ``project.sqlite`` (and later ``logs.duckdb``).
 
     Create one with :meth:`create`, open one with :meth:`open`. Every method that writes is
@@ -74,18 +41,7 @@ class Project(TriangulationFacade):
         an installed spaCy pipeline to use instead of the offline default.
         """
         path = Path(path)
-        if (path / DB_NAME).exists():
-            raise ProjectError(1, f"{path} already holds a project. Open it with "
-                               "Project.open(...) or choose another folder.")
-        if path.exists() and not path.is_dir():
-            raise ProjectError(2, f"{path} is a file, not a folder. Choose a folder name.")
-        path.mkdir(parents=True, exist_ok=True)
-        conn = connect(path / DB_NAME)
-        migrate(conn, path / DB_NAME)
-        with atomic(conn):
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("language", language), ("spacy_model", spacy_model or ""),
-            ])
+        conn = store.create_project_file(path, language=language, spacy_model=spacy_model)
         return cls(path, conn, user or default_user())
 
     @classmethod
@@ -95,20 +51,8 @@ class Project(TriangulationFacade):
         An older project is backed up and upgraded; one written by a newer workbench, or a
         folder or file that is not a project, is refused with an error saying what to do.
         """
-        path = Path(path)
-        db = path if path.is_file() else path / DB_NAME
-        if not db.exists():
-            raise ProjectError(4, f"{path} is not a workbench project (no {DB_NAME}). Create "
-                               "one with `workbench init` or Project.create(...).")
-        # Checked through SQLite itself: opening the file with open() and closing it would
-        # drop this process's SQLite locks on it (POSIX locks are per process and file).
-        conn = connect_checked(db)
-        try:
-            migrate(conn, db)
-        except ProjectError:
-            conn.close()
-            raise
-        return cls(db.parent, conn, user or default_user())
+        folder, conn = store.open_project_file(Path(path))
+        return cls(folder, conn, user or default_user())
 
     def close(self) -> None:
         """Close the database connection."""
@@ -132,8 +76,7 @@ class Project(TriangulationFacade):
     @property
     def settings(self) -> dict[str, str]:
         """The project's stored settings: language, spaCy model, schema version, creator."""
-        rows = self._conn.execute("SELECT key, value FROM meta").fetchall()
-        return {**{r["key"]: r["value"] for r in rows}, "schema_version": str(SCHEMA_VERSION)}
+        return store.settings(self._conn)
 
     # -- corpus ----------------------------------------------------------------------------
     def import_files(self, paths, *, kind: str | None = None, attributes=None,
@@ -201,98 +144,11 @@ class Project(TriangulationFacade):
 
     def history(self) -> pd.DataFrame:
         """The audit log, oldest first: seq, at, actor, action, entity, entity_id, before, after."""
-        return pd.read_sql_query("SELECT * FROM audit ORDER BY seq", self._conn)
+        return store.history(self._conn)
 
     def summary(self) -> pd.DataFrame:
         """Counts per document kind: documents, words, turns, paragraphs, sentences, cases."""
-        return pd.read_sql_query(
-            """
-            SELECT d.kind, count(*) AS documents, sum(d.n_words) AS words,
-                   sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id
-                        AND s.unit = 'turn')) AS turns,
-                   sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id
-                        AND s.unit = 'paragraph')) AS paragraphs,
-                   sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id
-                        AND s.unit = 'sentence')) AS sentences,
-                   count(DISTINCT d.case_id) AS cases
-            FROM documents d WHERE d.status = 'active' GROUP BY d.kind ORDER BY d.kind
-            """,
-            self._conn,
-        )
-
-    # -- codebook --------------------------------------------------------------------------
-    def set_codebook(self, source: str | Path | Codebook) -> int:
-        """Load a codebook (YAML file or ``Codebook``), or bring the project's codes up to a
-        new one (new codes added, changed ones updated, missing ones retired). Returns the
-        project's codebook version."""
-        with atomic(self._conn):
-            return codebook_store.set_codebook(self._conn, source, self.user)
-
-    def codes(self, *, include_retired: bool = False) -> pd.DataFrame:
-        """The codes: code_id, name, parent_id, path, depth, definition, when_to_use,
-        when_not_to_use, examples, color, references, patterns, status, n_codings."""
-        return codebook_store.codes_frame(self._conn, include_retired=include_retired)
-
-    def codebook(self, version: int | None = None) -> Codebook:
-        """The codebook now (or at ``version``), as a ``Codebook``."""
-        return codebook_store.codebook_at(self._conn, version)
-
-    def codebook_versions(self) -> pd.DataFrame:
-        """The codebook's changelog: version, at, actor, changelog."""
-        return codebook_store.versions_frame(self._conn)
-
-    def codebook_diff(self, old: int, new: int | None = None) -> pd.DataFrame:
-        """Codes added, removed, renamed, moved or redefined between two versions."""
-        return codebook_store.version_diff(self._conn, old, new)
-
-    def export_codebook(self, path: str | Path) -> Path:
-        """Write the current codebook as YAML (``.yaml``) or REFI-QDA (``.qdc``)."""
-        path = Path(path)
-        writers = {".yaml": save_codebook, ".yml": save_codebook, ".qdc": export_qdc}
-        if path.suffix.lower() not in writers:
-            raise CodebookError(43, f"{path.name}: export the codebook as .yaml or .qdc.")
-        writers[path.suffix.lower()](self.codebook(), path)
-        return path
-
-    def add_code(self, name: str, *, definition: str, parent: str | None = None,
-                 code_id: str | None = None, **fields) -> Code:
-        """Add a code; ``fields`` are when_to_use, when_not_to_use, examples, color,
-        references, patterns."""
-        with atomic(self._conn):
-            return codebook_ops.add_code(self._conn, self.user, name, parent=parent,
-                                         code_id=code_id, definition=definition, **fields)
-
-    def rename_code(self, code: str, new_name: str) -> Code:
-        """Rename a code; its codings keep it (they refer to its id)."""
-        with atomic(self._conn):
-            return codebook_ops.rename_code(self._conn, self.user, code, new_name)
-
-    def move_code(self, code: str, parent: str | None) -> Code:
-        """Move a code under ``parent`` (None: the top level)."""
-        with atomic(self._conn):
-            return codebook_ops.move_code(self._conn, self.user, code, parent)
-
-    def update_code(self, code: str, **fields) -> Code:
-        """Redefine a code: definition, when_to_use, when_not_to_use, examples, color,
-        references or patterns."""
-        with atomic(self._conn):
-            return codebook_ops.update_code(self._conn, self.user, code, **fields)
-
-    def merge_codes(self, source: str, target: str) -> int:
-        """Merge ``source`` into ``target`` (codings and child codes move; source retired).
-        Returns the number of codings moved."""
-        with atomic(self._conn):
-            return codebook_ops.merge_codes(self._conn, self.user, source, target)
-
-    def split_code(self, code: str, into: list[dict]) -> list[Code]:
-        """Add codes split out of ``code`` (its codings stay with it until recoded)."""
-        with atomic(self._conn):
-            return codebook_ops.split_code(self._conn, self.user, code, into)
-
-    def retire_code(self, code: str) -> None:
-        """Hide a code from coding; it and its codings stay in the project and history."""
-        with atomic(self._conn):
-            codebook_ops.retire_code(self._conn, self.user, code)
+        return corpus.summary(self._conn)
 
     # -- coding ----------------------------------------------------------------------------
     def code(self, doc_id: str, start: int, end: int, code: str, coder: str | None = None,
@@ -456,19 +312,27 @@ class Project(TriangulationFacade):
     # -- exchange with other QDA programs ---------------------------------------------------
     def export_qdpx(self, path: str | Path) -> Path:
         """Write the project as a REFI-QDA ``.qdpx`` file (NVivo, ATLAS.ti, MAXQDA, ...)."""
-        from workbench.interop import export_qdpx
-
-        return export_qdpx(self, path)
+        return refi_qda.export_qdpx(self._conn, path, project_dir=self.path, user=self.user)
 
     @classmethod
     def import_qdpx(cls, source: str | Path, path: str | Path, *, user: str | None = None,
                     language: str = "en", position_unit: str | None = None):
         """Make a new project in ``path`` from a REFI-QDA ``.qdpx`` file; returns the import
-        report (what was taken, skipped and adapted, and why)."""
-        from workbench.interop import import_qdpx
+        report (what was taken, skipped and adapted, and why).
 
-        return import_qdpx(source, path, user=user, language=language,
-                           position_unit=position_unit)
+        The whole file is checked before anything is written (see
+        :func:`workbench.refi_qda.check_qdpx` for what is refused); the project is built in a
+        hidden sibling folder and moved into place only when complete, so an import that
+        fails or is killed part-way leaves ``path`` as it was, and the retry works.
+        ``user`` (default: ``$WORKBENCH_USER`` or the login name) is coder and author of
+        whatever the file attributes to nobody; ``position_unit`` (``"codepoint"`` or
+        ``"utf16"``) overrides what the file's positions are read as counting."""
+        user = user or default_user()
+        checked = refi_qda.check_qdpx(source, path, user=user, position_unit=position_unit)
+        with refi_qda.new_project_folder(path) as folder, \
+                cls.create(folder, language=language, user=user) as project, project.atomic():
+            return refi_qda.store_qdpx(project._conn, checked, project_dir=path, user=user,
+                                       language=language)
 
     # -- reliability -----------------------------------------------------------------------
     def agreement(self, coders: list[str], unit: str = "segment", *, segment: str = "sentence",

@@ -1,1 +1,1 @@
-"""Tests of workbench.codebook and workbench.interop.safe_xml."""
+"""Tests of workbench.codebook."""

@@ -150,7 +150,7 @@ def test_export_round_trips_through_yaml_and_qdc(with_codings, tmp_path):
     project.rename_code("trust", "Trust in the score")
     yaml_book = load_codebook(project.export_codebook(tmp_path / "book.yaml"))
     assert yaml_book.version == 2 and yaml_book.code("trust").name == "Trust in the score"
-    from workbench.codebook import import_qdc
+    from workbench.refi_qda import import_qdc
 
     qdc_book, _ = import_qdc(project.export_codebook(tmp_path / "book.qdc"))
     assert [c.id for c in qdc_book.codes] == [c.id for c in yaml_book.codes]

@@ -142,3 +142,66 @@ def test_memos_on_project_document_and_code(coded):
     with pytest.raises(CodingError, match="WB-CODING-021: a memo needs some text"):
         project.edit_memo(memo_id, "   ")
     assert project.memos()["text"].tolist()[1] == "Rich on repair work."
+
+
+def test_uncode_many_removes_each_coding_and_audits_it_as_uncode_does(coded):
+    from workbench import coding
+
+    project, docs = coded
+    doc = docs["interview_P01.txt"]
+    ids = [project.code(doc, s, s + 5, "trust", coder="ana").coding_id for s in (0, 10)]
+    with project.atomic() as conn:
+        coding.uncode_many(conn, ids, "ben")
+    assert project.codings().empty
+    removed = project.history().tail(2)
+    # two audit rows, one per coding, each with the stored row before, as uncode writes it
+    assert removed["action"].tolist() == ["uncode", "uncode"]
+    assert removed["entity_id"].tolist() == ids
+    assert removed["actor"].tolist() == ["ben", "ben"]
+    assert all('"status": "active"' in b and '"coder": "ana"' in b for b in removed["before"])
+
+
+def test_uncode_many_with_one_removed_coding_changes_none(coded):
+    from workbench import coding
+
+    project, docs = coded
+    doc = docs["interview_P01.txt"]
+    kept = project.code(doc, 0, 5, "trust", coder="ana").coding_id
+    gone = project.code(doc, 10, 15, "trust", coder="ana").coding_id
+    project.uncode(gone, coder="ana")
+    before = _counts(project)
+    refused = f"WB-CODING-024: coding '{gone}' was already removed"
+    with pytest.raises(CodingError, match=refused), project.atomic() as conn:
+        coding.uncode_many(conn, [kept, gone], "ana")
+    assert _counts(project) == before
+    assert project.codings()["coding_id"].tolist() == [kept]
+
+
+def test_recode_many_moves_codings_to_a_code_and_audits_each(coded):
+    from workbench import coding
+
+    project, docs = coded
+    doc = docs["interview_P01.txt"]
+    ids = [project.code(doc, s, s + 5, "trust", coder="ana").coding_id for s in (0, 10)]
+    with project.atomic() as conn:
+        coding.recode_many(conn, ids, "Repair work", "ben", action="recode")
+    table = project.codings()
+    # the spans, coder and ids stay; only the code changes (named by name, stored by id)
+    assert table[["coding_id", "start", "code_id", "coder"]].values.tolist() == [
+        [ids[0], 0, "repair", "ana"], [ids[1], 10, "repair", "ana"]]
+    audit = project.history().tail(2)
+    assert audit["action"].tolist() == ["recode", "recode"]
+    assert audit["before"].tolist() == ['{"code_id": "trust"}'] * 2
+    assert audit["after"].tolist() == ['{"code_id": "repair"}'] * 2
+
+
+def test_recode_many_to_an_unknown_code_changes_nothing(coded):
+    from workbench import coding
+
+    project, docs = coded
+    kept = project.code(docs["interview_P01.txt"], 0, 5, "trust", coder="ana").coding_id
+    before = _counts(project)
+    with pytest.raises(CodingError, match="WB-CODING-007"), project.atomic() as conn:
+        coding.recode_many(conn, [kept], "no-such-code", "ana")
+    assert _counts(project) == before
+    assert project.codings()["code_id"].tolist() == ["trust"]

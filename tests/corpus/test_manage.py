@@ -37,3 +37,20 @@ def test_renaming_refuses_an_unknown_document_and_an_empty_name(coded):
         project.rename_document(docs["interview_P02.txt"], "  ")
     assert sorted(project.documents()["name"]) == ["interview_P01.txt", "interview_P02.txt"]
     assert len(project.history()) == history
+
+
+def test_document_look_ups_find_by_id_or_name_and_skip_deleted_ones(coded):
+    from workbench.corpus import views
+
+    project, docs = coded
+    doc = docs["interview_P01.txt"]
+    conn = project._conn
+    assert views.require_document(conn, "interview_P01.txt")["doc_id"] == doc
+    assert views.require_document(conn, doc)["name"] == "interview_P01.txt"
+    assert views.document_names(conn)[doc] == "interview_P01.txt"
+    project.delete_document(doc)
+    with pytest.raises(ProjectError, match="WB-PROJECT-008: no document 'interview_P01.txt'"):
+        views.require_document(conn, "interview_P01.txt")
+    assert doc not in views.document_names(conn)
+    assert views.document_names(conn, active=False)[doc] == "interview_P01.txt"
+    assert views.find_document(conn, doc, by_name=False, active=False)["status"] == "deleted"

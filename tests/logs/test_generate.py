@@ -13,6 +13,9 @@ from tests.logs.conftest import RIVERSIDE_LOGS
 from workbench.logs import compute, metric_chart, timeline_marks
 from workbench.logs.generate import EXPORT_COLUMNS, riverside, synthetic
 
+#: The example case's timeline; a chart draws it only when given.
+TIMELINE = RIVERSIDE_LOGS.parent / "timeline.yaml"
+
 
 def test_the_committed_example_is_what_seed_7_generates(tmp_path):
     folder = riverside(tmp_path, seed=7)
@@ -33,11 +36,12 @@ def test_a_synthetic_log_has_exactly_the_events_asked_for(tmp_path):
 
 def test_a_chart_marks_the_timeline_events(riverside):
     frame = compute(riverside, "time_to_acknowledge", bucket="day")
-    spec = metric_chart(frame, "median_minutes").to_dict()
+    assert "threshold-change" not in json.dumps(metric_chart(frame, "median_minutes").to_dict())
+    spec = metric_chart(frame, "median_minutes", timeline=TIMELINE).to_dict()
     text = json.dumps(spec)
     assert "lab-interface-outage" in text and "threshold-change" in text
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "line", "rule", "text"]
-    marks = timeline_marks()
+    marks = timeline_marks(TIMELINE)
     outage = marks.set_index("id").loc["lab-interface-outage"]
     assert str(outage["start"]) == "2025-03-31 06:40:00" and str(outage["end"]) == (
         "2025-04-03 14:10:00")

@@ -104,3 +104,18 @@ def test_reconciling_again_replaces_only_the_layer_it_made(long_and_short):
     # ana everywhere: trust in s3 (ana), s4 (agreed) and s5 (ana) are three codings, as
     # pieces are joined only within one decision; workaround s1-s2 is one. 3 + 1 = 4.
     assert len(layer) == 4
+
+
+def test_reconciling_again_records_each_replaced_consensus_coding_as_it_was(long_and_short):
+    project, _ = long_and_short
+    project.reconcile(["ana", "ben"], {}, default="neither")
+    first = project.codings(coder="consensus")
+    project.reconcile(["ana", "ben"], {}, default="ana")
+    history = project.history()
+    removed = history[history["action"] == "uncode (reconcile again)"]
+    # the first layer held one coding (trust in s4, the one agreed unit; see the test above),
+    # and the history keeps what it was, as project.uncode records a removal
+    assert removed["entity_id"].tolist() == first["coding_id"].tolist()
+    before = removed["before"].iloc[0]
+    assert '"coder": "consensus"' in before and '"code_id": "trust"' in before
+    assert removed["after"].tolist() == ['{"status": "removed"}']

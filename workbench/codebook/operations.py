@@ -7,19 +7,22 @@ records a new codebook version whose changelog entry says what was done.
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 from dataclasses import replace
 
 from workbench.codebook.model import Code, Codebook
 from workbench.codebook.store import (
     insert_code,
+    next_ordinal,
     record_version,
+    require_code,
+    set_status,
     status_of,
     stored_codes,
     update_code_row,
 )
 from workbench.codebook.validate import check, slugify
+from workbench.coding.codings import active_coding_ids, recode_many
 from workbench.errors import CodebookError
 from workbench.store import append_audit
 
@@ -29,26 +32,6 @@ EDITABLE = ("definition", "when_to_use", "when_not_to_use", "examples", "color",
 
 def _codes(conn: sqlite3.Connection) -> dict[str, Code]:
     return {c.id: c for c in stored_codes(conn)}
-
-
-def require_code(conn: sqlite3.Connection, code_id: str, *, active: bool = True) -> Code:
-    """The code ``code_id`` (by id or exact name); refuse unknown ones, naming close matches."""
-    codes = _codes(conn)
-    status = status_of(conn)
-    if code_id not in codes:
-        by_name = {c.name: c.id for c in codes.values()}
-        if code_id in by_name:
-            code_id = by_name[code_id]
-        else:
-            options = list(codes) + list(by_name)
-            close = difflib.get_close_matches(str(code_id), options, n=3, cutoff=0.5)
-            hint = f" Did you mean: {', '.join(close)}?" if close else \
-                " See project.codes() for the codes."
-            raise CodebookError(32, f"'{code_id}' is not a code in this project.{hint}")
-    if active and status[code_id] != "active":
-        raise CodebookError(33, f"code '{code_id}' is retired: it is kept for history but "
-                            "cannot be used. Use an active code, or set the codebook again.")
-    return codes[code_id]
 
 
 def _name_free(conn: sqlite3.Connection, name: str, code_id: str | None = None) -> None:
@@ -76,7 +59,7 @@ def add_code(conn: sqlite3.Connection, actor: str, name: str, *, parent: str | N
                             "another.")
     _name_free(conn, name)
     _checked(conn, [code])
-    ordinal = conn.execute("SELECT coalesce(max(ordinal), -1) + 1 FROM codes").fetchone()[0]
+    ordinal = next_ordinal(conn)
     insert_code(conn, code, ordinal)
     append_audit(conn, actor=actor, action="add code", entity="code", entity_id=code.id,
                  after=vars(code))
@@ -147,18 +130,13 @@ def merge_codes(conn: sqlite3.Connection, actor: str, source: str, target: str) 
     if old.id in {a.id for a in book.ancestors(new.id)}:
         raise CodebookError(40, f"cannot merge '{old.id}' into its own descendant "
                             f"'{new.id}'. Move '{new.id}' out first.")
-    moved = conn.execute("SELECT coding_id FROM codings WHERE code_id = ? AND status = 'active'",
-                         (old.id,)).fetchall()
-    conn.execute("UPDATE codings SET code_id = ? WHERE code_id = ? AND status = 'active'",
-                 (new.id, old.id))
-    for (coding_id,) in moved:
-        append_audit(conn, actor=actor, action="recode (merge)", entity="coding",
-                     entity_id=coding_id, before={"code_id": old.id}, after={"code_id": new.id})
+    moved = active_coding_ids(conn, code_id=old.id)
+    recode_many(conn, moved, new.id, actor, action="recode (merge)")
     for child in book.children(old.id):
         update_code_row(conn, replace(child, parent=new.id))
         append_audit(conn, actor=actor, action="move code", entity="code", entity_id=child.id,
                      before={"parent": old.id}, after={"parent": new.id})
-    conn.execute("UPDATE codes SET status = 'retired' WHERE code_id = ?", (old.id,))
+    set_status(conn, old.id, "retired")
     append_audit(conn, actor=actor, action="merge code", entity="code", entity_id=old.id,
                  before={"status": "active"},
                  after={"status": "retired", "merged_into": new.id, "codings_moved": len(moved)})
@@ -184,7 +162,7 @@ def split_code(conn: sqlite3.Connection, actor: str, code_id: str,
             raise CodebookError(35, f"the id '{code.id}' is taken. Give code_id=... in into.")
         _name_free(conn, code.name)
     _checked(conn, new_codes)
-    ordinal = conn.execute("SELECT coalesce(max(ordinal), -1) + 1 FROM codes").fetchone()[0]
+    ordinal = next_ordinal(conn)
     for offset, code in enumerate(new_codes):
         insert_code(conn, code, ordinal + offset)
         append_audit(conn, actor=actor, action="add code (split)", entity="code",
@@ -203,7 +181,7 @@ def retire_code(conn: sqlite3.Connection, actor: str, code_id: str) -> None:
     if active_children:
         raise CodebookError(42, f"code '{code.id}' has active child codes "
                             f"({', '.join(active_children)}). Retire or move them first.")
-    conn.execute("UPDATE codes SET status = 'retired' WHERE code_id = ?", (code.id,))
+    set_status(conn, code.id, "retired")
     append_audit(conn, actor=actor, action="retire code", entity="code", entity_id=code.id,
                  before={"status": "active"}, after={"status": "retired"})
     record_version(conn, actor, f"Retired '{code.name}'.")

@@ -7,6 +7,7 @@ versions can be compared and every coding can be read against the codebook it wa
 
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
 from datetime import UTC, datetime
@@ -70,6 +71,55 @@ def stored_codes(conn: sqlite3.Connection, *, include_retired: bool = True) -> l
 def status_of(conn: sqlite3.Connection) -> dict[str, str]:
     """Each code id's status: active or retired."""
     return {r[0]: r[1] for r in conn.execute("SELECT code_id, status FROM codes")}
+
+
+def code_ids(conn: sqlite3.Connection, *, include_retired: bool = False) -> list[str]:
+    """The ids of the project's codes in codebook order (active ones unless asked)."""
+    where = "" if include_retired else "WHERE status = 'active' "
+    return [r[0] for r in conn.execute(f"SELECT code_id FROM codes {where}ORDER BY ordinal")]
+
+
+def code_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """code_id -> name of every code, retired ones included."""
+    return dict(conn.execute("SELECT code_id, name FROM codes").fetchall())
+
+
+def descendant_ids(conn: sqlite3.Connection, code_id: str) -> list[str]:
+    """``code_id`` and the id of every code below it (retired ones included)."""
+    rows = conn.execute(
+        "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT c.code_id FROM codes c "
+        "JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree", (code_id,)).fetchall()
+    return [r[0] for r in rows]
+
+
+def require_code(conn: sqlite3.Connection, code_id: str, *, active: bool = True) -> Code:
+    """The code ``code_id`` (by id or exact name); refuse unknown ones, naming close matches."""
+    codes = {c.id: c for c in stored_codes(conn)}
+    status = status_of(conn)
+    if code_id not in codes:
+        by_name = {c.name: c.id for c in codes.values()}
+        if code_id in by_name:
+            code_id = by_name[code_id]
+        else:
+            options = list(codes) + list(by_name)
+            close = difflib.get_close_matches(str(code_id), options, n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else \
+                " See project.codes() for the codes."
+            raise CodebookError(32, f"'{code_id}' is not a code in this project.{hint}")
+    if active and status[code_id] != "active":
+        raise CodebookError(33, f"code '{code_id}' is retired: it is kept for history but "
+                            "cannot be used. Use an active code, or set the codebook again.")
+    return codes[code_id]
+
+
+def next_ordinal(conn: sqlite3.Connection) -> int:
+    """The codebook position after the last code's (0 in an empty codebook)."""
+    return conn.execute("SELECT coalesce(max(ordinal), -1) + 1 FROM codes").fetchone()[0]
+
+
+def set_status(conn: sqlite3.Connection, code_id: str, status: str) -> None:
+    """Mark a code active or retired (the caller validates and audits)."""
+    conn.execute("UPDATE codes SET status = ? WHERE code_id = ?", (status, code_id))
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -159,7 +209,7 @@ def set_codebook(conn: sqlite3.Connection, source: str | Path | Codebook, actor:
     kept = {c.id for c in book.codes}
     for code_id in existing:
         if code_id not in kept and status[code_id] == "active":
-            conn.execute("UPDATE codes SET status = 'retired' WHERE code_id = ?", (code_id,))
+            set_status(conn, code_id, "retired")
             append_audit(conn, actor=actor, action="retire code", entity="code",
                          entity_id=code_id, before={"status": "active"},
                          after={"status": "retired"})

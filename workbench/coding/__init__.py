@@ -5,11 +5,14 @@ from workbench.coding.codings import (
     ORIGINS,
     PERSON_ORIGINS,
     Coding,
+    active_coding_ids,
     code,
     code_many,
     codings_frame,
+    recode_many,
     segment_span,
     uncode,
+    uncode_many,
 )
 from workbench.coding.layers import ALL_CODERS, CONSENSUS, RESERVED
 from workbench.coding.memos import edit_memo, memos_frame, write_memo
@@ -36,6 +39,7 @@ __all__ = [
     "RESERVED",
     "Coding",
     "accept",
+    "active_coding_ids",
     "case_matrix",
     "code",
     "code_many",
@@ -48,10 +52,12 @@ __all__ = [
     "frequencies",
     "memos_frame",
     "quality",
+    "recode_many",
     "reject",
     "retrieve",
     "segment_span",
     "suggestions_frame",
     "uncode",
+    "uncode_many",
     "write_memo",
 ]

@@ -7,6 +7,7 @@ project and in the audit log, and no view shows it.
 
 from __future__ import annotations
 
+import json
 import numbers
 import sqlite3
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.codebook.operations import require_code
+from workbench.codebook.store import code_names, descendant_ids, require_code, status_of
 from workbench.coding.layers import check_person, counting_layer, listing_layer
 from workbench.coding.memos import write_memo
+from workbench.corpus.views import document_lengths, find_document, quote
 from workbench.errors import CodebookError, CodingError
 from workbench.store import append_audit
 from workbench.store.audit import now
@@ -45,8 +47,7 @@ class Coding:
 
 
 def _document_length(conn: sqlite3.Connection, doc_id: str) -> int:
-    row = conn.execute("SELECT n_chars, status, name FROM documents WHERE doc_id = ?",
-                       (doc_id,)).fetchone()
+    row = find_document(conn, doc_id, by_name=False, active=False)
     if row is None:
         raise CodingError(1, f"no document '{doc_id}' in this project. See project.documents().")
     if row["status"] != "active":
@@ -112,12 +113,6 @@ def code(conn: sqlite3.Connection, doc_id: str, start: int, end: int, code: str,
     return coding
 
 
-def quote(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> str:
-    """The text of a span, sliced in SQL (SQLite's substr counts code points, as Python does)."""
-    return conn.execute("SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?",
-                        (start + 1, end - start, doc_id)).fetchone()[0]
-
-
 def segment_span(conn: sqlite3.Connection, segment_id: str) -> tuple[str, int, int]:
     """(doc_id, start, end) of a segment id such as ``3f9a...-t00012``."""
     doc_id, _, rest = segment_id.rpartition("-")
@@ -141,6 +136,64 @@ def uncode(conn: sqlite3.Connection, coding_id: str, coder: str) -> None:
     conn.execute("UPDATE codings SET status = 'removed' WHERE coding_id = ?", (coding_id,))
     append_audit(conn, actor=coder, action="uncode", entity="coding", entity_id=coding_id,
                  before=dict(row), after={"status": "removed"})
+
+
+def active_coding_ids(conn: sqlite3.Connection, *, code_id: str | None = None,
+                      coder: str | None = None, origin: str | None = None,
+                      doc_ids: list[str] | None = None) -> list[str]:
+    """The ids of the active codings that match every filter given, in storage order."""
+    where, params = ["status = 'active'"], []
+    for column, value in (("code_id", code_id), ("coder", coder), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if doc_ids is not None:
+        where.append("doc_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(doc_ids)))
+    rows = conn.execute(f"SELECT coding_id FROM codings WHERE {' AND '.join(where)} "
+                        "ORDER BY rowid", params)
+    return [r[0] for r in rows]
+
+
+def _active_rows(conn: sqlite3.Connection, coding_ids: list[str]) -> list[dict]:
+    """The stored rows of ``coding_ids``, in that order; refuse one missing or removed."""
+    rows = {r["coding_id"]: dict(r) for r in conn.execute(
+        "SELECT * FROM codings WHERE coding_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(coding_ids)),))}
+    for coding_id in coding_ids:
+        row = rows.get(coding_id)
+        if row is None or row["status"] != "active":
+            state = "was already removed" if row else "does not exist"
+            raise CodingError(24, f"coding '{coding_id}' {state}, so none of the "
+                              f"{len(coding_ids)} codings was changed. See project.codings().")
+    return [rows[c] for c in coding_ids]
+
+
+def uncode_many(conn: sqlite3.Connection, coding_ids: list[str], actor: str, *,
+                action: str = "uncode") -> None:
+    """Mark many codings removed, each audited as :func:`uncode` audits one (``action``
+    names why, e.g. ``"uncode (reconcile again)"``); all are checked before any changes."""
+    rows = _active_rows(conn, coding_ids)
+    conn.executemany("UPDATE codings SET status = 'removed' WHERE coding_id = ?",
+                     [(c,) for c in coding_ids])
+    for row in rows:
+        append_audit(conn, actor=actor, action=action, entity="coding",
+                     entity_id=row["coding_id"], before=row, after={"status": "removed"})
+
+
+def recode_many(conn: sqlite3.Connection, coding_ids: list[str], code_id: str, actor: str, *,
+                action: str = "recode") -> None:
+    """Give many codings the code ``code_id`` (an active code, by id or name); their spans,
+    coders and ids stay. Each is audited with its code before and after (``action`` names
+    why, e.g. ``"recode (merge)"``); all are checked before any changes."""
+    target = _code_id(conn, code_id)
+    rows = _active_rows(conn, coding_ids)
+    conn.executemany("UPDATE codings SET code_id = ? WHERE coding_id = ?",
+                     [(target, c) for c in coding_ids])
+    for row in rows:
+        append_audit(conn, actor=actor, action=action, entity="coding",
+                     entity_id=row["coding_id"], before={"code_id": row["code_id"]},
+                     after={"code_id": target})
 
 
 def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
@@ -176,9 +229,7 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
                           f"{', '.join(origins)}.")
     _check_people(frame)
     frame["start"], frame["end"] = _offsets(frame, "start"), _offsets(frame, "end")
-    documents = pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = "
-                                  "'active'", conn).set_index("doc_id")["n_chars"]
-    length = frame["doc_id"].map(documents)
+    length = frame["doc_id"].map(document_lengths(conn))
     unknown = length.isna()
     if unknown.any():
         raise CodingError(1, f"row {int(unknown.idxmax())}: no document "
@@ -188,8 +239,8 @@ def code_many(conn: sqlite3.Connection, rows: pd.DataFrame, coder: str | None,
         first = int(bad.idxmax())
         check_span(frame["doc_id"][first], int(frame["start"][first]),
                    int(frame["end"][first]), int(length[first]))
-    codes = {r[0]: r[1] for r in conn.execute("SELECT code_id, status FROM codes")}
-    names = {r[0]: r[1] for r in conn.execute("SELECT name, code_id FROM codes")}
+    codes = status_of(conn)
+    names = {name: code_id for code_id, name in code_names(conn).items()}
     frame["code_id"] = frame["code"].map(lambda c: c if c in codes else names.get(c))
     invalid = frame["code_id"].isna() | frame["code_id"].map(lambda c: codes.get(c) != "active")
     if invalid.any():
@@ -276,11 +327,7 @@ def codings_frame(conn: sqlite3.Connection, *, coder: str | None = None,
 
 def code_and_descendants(conn: sqlite3.Connection, code: str) -> list[str]:
     """The id of ``code`` and of every code below it (retired ones included)."""
-    root = require_code(conn, code, active=False).id
-    rows = conn.execute(
-        "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT c.code_id FROM codes c "
-        "JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree", (root,)).fetchall()
-    return [r[0] for r in rows]
+    return descendant_ids(conn, require_code(conn, code, active=False).id)
 
 
 def coding_span(conn: sqlite3.Connection, coding_id: str) -> tuple[str, int, int]:

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.codebook.store import code_ids
 from workbench.coding._intervals import overlapping_pairs
 from workbench.coding.layers import counting_layer
-from workbench.corpus.views import attributes_wide
+from workbench.corpus.views import attributes_wide, document_lengths, document_table
 from workbench.errors import CodingError
 from workbench.exports import write_table
 
@@ -28,9 +29,7 @@ MATRIX_VALUES = ("presence", "count", "share")
 def document_attribute(conn: sqlite3.Connection, key: str) -> pd.Series:
     """Each active document's value of ``key``: ``document``, ``case``, ``kind``, ``date``, or
     an attribute (the document's own, else its case's). Indexed by doc_id."""
-    documents = pd.read_sql_query("SELECT doc_id, name AS document, case_id AS 'case', kind, "
-                                  "date FROM documents WHERE status = 'active'",
-                                  conn).set_index("doc_id")
+    documents = document_table(conn).drop(columns="n_chars")
     if key in documents:
         return documents[key]
     own = attributes_wide(conn, "document", "doc_id").set_index("doc_id")
@@ -161,8 +160,7 @@ def code_matrix(conn: sqlite3.Connection, attribute: str, *,
     attribute value).
     """
     table = frequencies(conn, attribute, coder=coder)
-    sizes = pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = 'active'",
-                              conn).set_index("doc_id")["n_chars"]
+    sizes = document_lengths(conn)
     values = document_attribute(conn, attribute)
     totals = sizes.groupby(values.reindex(sizes.index), dropna=False).sum()
     table["share"] = table["characters"] / table[attribute].map(totals)
@@ -181,14 +179,11 @@ def case_matrix(conn: sqlite3.Connection, value: str = "presence", *,
     if value not in MATRIX_VALUES:
         raise CodingError(33, f"value={value!r} is not one of: {', '.join(MATRIX_VALUES)}.")
     cases = pd.read_sql_query("SELECT case_id FROM cases ORDER BY case_id", conn)["case_id"]
-    codes = pd.read_sql_query("SELECT code_id FROM codes WHERE status = 'active' "
-                              "ORDER BY ordinal", conn)["code_id"]
+    codes = code_ids(conn)
     table = frequencies(conn, "case", coder=coder)
     if value == "share":
-        sizes = pd.read_sql_query("SELECT case_id, sum(n_chars) AS n FROM documents WHERE "
-                                  "status = 'active' GROUP BY case_id", conn)
-        table["value"] = table["characters"] / table["case"].map(
-            sizes.set_index("case_id")["n"])
+        sizes = document_table(conn).groupby("case", dropna=False)["n_chars"].sum()
+        table["value"] = table["characters"] / table["case"].map(sizes)
     else:
         table["value"] = table["codings"] if value == "count" else 1
     matrix = table.pivot_table(index=["coder", "case"], columns="code_id", values="value",

@@ -9,7 +9,6 @@ A suggestion is never a coding until a person accepts it; every decision is audi
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from functools import lru_cache
 
@@ -20,6 +19,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from workbench.codebook.store import code_names, stored_codes
 from workbench.coding._intervals import overlapping_pairs
 from workbench.coding.codings import Coding, code, code_and_descendants
 from workbench.errors import CodingError
@@ -69,13 +69,13 @@ def find_suggestions(conn: sqlite3.Connection, *, codes: list[str] | None = None
     matches. Returns all pending suggestions for the chosen codes.
     """
     nlp = lemma_pipeline(language)
-    rows = conn.execute("SELECT code_id, patterns FROM codes WHERE status = 'active'")
+    active = stored_codes(conn, include_retired=False)
     wanted = set()
     for name in codes or []:
         wanted.update(code_and_descendants(conn, name))
     patterns = pd.DataFrame(
-        [(code_id, p) for code_id, raw in rows for p in json.loads(raw)
-         if not wanted or code_id in wanted],
+        [(code.id, p) for code in active for p in code.patterns
+         if not wanted or code.id in wanted],
         columns=["code_id", "pattern"])
     if patterns.empty:
         raise CodingError(41, "no code has patterns to match. Add patterns to the codebook "
@@ -175,7 +175,7 @@ def quality(conn: sqlite3.Connection, coder: str) -> pd.DataFrame:
     both["hit"] = False
     both.loc[np.unique(hits), "hit"] = True
     table = both.groupby(["code_id", "kind"])["hit"].agg(["size", "sum"]).unstack(fill_value=0)
-    names = pd.read_sql_query("SELECT code_id, name AS code FROM codes", conn)
+    names = pd.Series(code_names(conn), name="code").rename_axis("code_id").reset_index()
     out = pd.DataFrame({
         "suggestions": table.get(("size", 0), 0), "confirmed": table.get(("sum", 0), 0),
         "codings": table.get(("size", 1), 0), "found": table.get(("sum", 1), 0),

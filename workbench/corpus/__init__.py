@@ -6,7 +6,7 @@ from workbench.corpus.importer import KINDS, ImportReport, import_files
 from workbench.corpus.normalise import normalise
 from workbench.corpus.segment import UNITS, Segment, segment, sentence_pipeline
 from workbench.corpus.transcript import Turn, parse_turns
-from workbench.corpus.views import Document, cases, document, documents, segments
+from workbench.corpus.views import Document, cases, document, documents, segments, summary
 
 __all__ = [
     "KINDS",
@@ -26,4 +26,5 @@ __all__ = [
     "segment",
     "segments",
     "sentence_pipeline",
+    "summary",
 ]

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from workbench.corpus.manage import set_case, set_date
+from workbench.corpus.views import document_names
 from workbench.errors import ImportError_
 from workbench.safe_input import UnsafeYaml, load_yaml
 from workbench.store import append_audit
@@ -153,6 +155,12 @@ def set_attributes(conn, entity: str, entity_id: str, values: dict, types: dict)
     )
 
 
+def stored_attributes(conn, entity: str, entity_id: str) -> dict[str, str]:
+    """The attributes stored for one case or document: key -> value (as text)."""
+    return dict(conn.execute("SELECT key, value FROM attributes WHERE entity = ? AND "
+                             "entity_id = ?", (entity, entity_id)).fetchall())
+
+
 def apply_attributes(conn, rows: list[AttributeRow], actor: str) -> list[str]:
     """Join sidecar rows to the project's documents; return the rows that matched none.
 
@@ -162,28 +170,24 @@ def apply_attributes(conn, rows: list[AttributeRow], actor: str) -> list[str]:
     """
     if not rows:
         return []
-    documents = conn.execute(
-        "SELECT doc_id, name FROM documents WHERE status = 'active'"
-    ).fetchall()
+    documents = document_names(conn)
     unmatched, stamp = [], now()
     for row in rows:
-        hits = [d["doc_id"] for d in documents if matches(row, d["name"])]
+        hits = [doc_id for doc_id, name in documents.items() if matches(row, name)]
         label = f"line {row.line} ({row.case_id or row.file})"
         if not hits:
             unmatched.append(label)
             continue
         if row.case_id:
             ensure_case(conn, row.case_id, stamp)
-            conn.executemany("UPDATE documents SET case_id = ? WHERE doc_id = ?",
-                             [(row.case_id, h) for h in hits])
+            set_case(conn, hits, row.case_id)
             set_attributes(conn, "case", row.case_id, row.values, row.types)
             target = ("case", row.case_id)
         else:
             for hit in hits:
                 set_attributes(conn, "document", hit, row.values, row.types)
                 if "date" in row.values:
-                    conn.execute("UPDATE documents SET date = ? WHERE doc_id = ?",
-                                 (row.values["date"], hit))
+                    set_date(conn, hit, row.values["date"])
             target = ("document", ",".join(hits))
         append_audit(conn, actor=actor, action="set attributes", entity=target[0],
                      entity_id=target[1], after=row.values)

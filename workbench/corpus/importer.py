@@ -23,6 +23,14 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
+from workbench.corpus._scratch import (
+    Staged,
+    Staging,
+    close_scratch_files,
+    copy_rows,
+    scratch_file,
+    write_document,
+)
 from workbench.corpus.cases import (
     AttributeRow,
     apply_attributes,
@@ -30,11 +38,14 @@ from workbench.corpus.cases import (
     infer_type,
     read_attributes,
     set_attributes,
+    stored_attributes,
 )
 from workbench.corpus.folders import expand_paths
+from workbench.corpus.manage import set_case
 from workbench.corpus.readers import SourceDocument, read_file
 from workbench.corpus.segment import segment_rows, sentence_pipeline
 from workbench.corpus.transcript import Turn, parse_turns
+from workbench.corpus.views import find_document
 from workbench.errors import ImportError_, WorkbenchError
 from workbench.store import append_audit, atomic
 from workbench.store.audit import now
@@ -95,54 +106,6 @@ def _kind_and_turns(source: SourceDocument, kind: str | None, date: str | None):
     return wanted, turns
 
 
-def _scratch(path: Path, conn: sqlite3.Connection, tables: tuple[str, ...]) -> sqlite3.Connection:
-    """A scratch SQLite file with tables shaped like the project's (no constraints)."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    for table in tables:
-        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-        db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
-                   f"({', '.join(repr(c) for c in columns)})")
-    return db
-
-
-class _Staging:
-    """The main process's scratch file: what it keeps of each document to store, in file
-    order (the documents themselves are in the scratch files of the processes that read them)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "staging.sqlite"
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("CREATE TABLE doc_meta (doc_id, name, kind, n_words, case_id, "
-                        "case_attributes, attributes, types, n_segments, scratch_file)")
-        self.db.execute("BEGIN")
-
-
-#: Each process's scratch file for the import running in a folder, by (folder, process id):
-#: a worker keeps its file open across the files it prepares, and writes there the documents
-#: it reads and their segments.
-_SCRATCH_FILES: dict[tuple[str, int], tuple[sqlite3.Connection, set[str]]] = {}
-
-
-def _scratch_file(folder: str, template: Path) -> tuple[Path, sqlite3.Connection, set[str]]:
-    key = (folder, os.getpid())
-    path = Path(folder) / f"scratch-{os.getpid()}.sqlite"
-    if key not in _SCRATCH_FILES:
-        project = sqlite3.connect(template)
-        _SCRATCH_FILES[key] = (_scratch(path, project, ("documents", "segments")), set())
-        project.close()
-    db, written = _SCRATCH_FILES[key]
-    return path, db, written
-
-
-def _close_scratch_files(folder: str) -> None:
-    """Close this process's scratch connections for an import (workers' close on exit)."""
-    for key in [k for k in _SCRATCH_FILES if k[0] == folder]:
-        _SCRATCH_FILES.pop(key)[0].close()
-
-
 @dataclass(frozen=True)
 class _Prepared:
     """A document read, segmented and written to a scratch file: the work a worker process
@@ -163,31 +126,41 @@ class _Prepared:
     legacy: tuple[str, str | None] | None = None
 
 
-def _prepare_file(job: tuple) -> list[_Prepared]:
+@dataclass(frozen=True)
+class _Job:
+    """One file to prepare and how (pickled to a worker process, so plain values only)."""
+
+    path: Path
+    kind: str | None
+    encoding: str | None
+    language: str
+    model: str | None
+    folder: str
+    template: Path
+    stamp: str
+    actor: str
+
+
+def _prepare_file(job: _Job) -> list[_Prepared]:
     """Read one file, segment its documents and write them and their segments to this
     process's scratch file (runs in a worker process, or in-process)."""
-    path, kind, encoding, language, model, folder, template, stamp, actor = job
+    path = job.path
     try:
         prepared = []
-        scratch_path, db, written = _scratch_file(folder, template)
-        for source in read_file(path, encoding=encoding):
+        scratch_path, db, written = scratch_file(job.folder, job.template)
+        for source in read_file(path, encoding=job.encoding):
             doc_id = document_id(source)
             date = source.attributes.get("date")
             date = None if date is None else str(date)
-            doc_kind, turns = _kind_and_turns(source, kind, date)
-            rows = list(segment_rows(source.text, turns, sentence_pipeline(language, model)))
+            doc_kind, turns = _kind_and_turns(source, job.kind, date)
+            rows = list(segment_rows(source.text, turns,
+                                     sentence_pipeline(job.language, job.model)))
             text, n_words = source.text, len(source.text.split())
             if doc_id not in written:  # the same text twice in a batch is stored once
-                db.execute("BEGIN")
-                db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, "
-                           "?, ?, 'active')",
-                           (doc_id, source.name, doc_kind, source.format, text,
-                            hashlib.sha256(text.encode()).hexdigest(), str(path),
-                            source.encoding, date, stamp, actor, len(text), n_words))
-                # The id is hex digits: safe in the statement, and not bound for every row.
-                db.executemany(f"INSERT INTO segments VALUES ('{doc_id}', ?, ?, ?, ?, ?, ?, ?)",
-                               rows)
-                db.execute("COMMIT")
+                write_document(db, (doc_id, source.name, doc_kind, source.format, text,
+                                    hashlib.sha256(text.encode()).hexdigest(), str(path),
+                                    source.encoding, date, job.stamp, job.actor, len(text),
+                                    n_words), rows)
                 written.add(doc_id)
             legacy = ((document_id(replace(source, identity="")), date) if source.identity
                       and source.format in ("txt", "md") else None)
@@ -210,7 +183,7 @@ def _prepare_file(job: tuple) -> list[_Prepared]:
 _MIN_FILES_FOR_WORKERS = 16
 
 
-def _prepared_files(jobs: list[tuple], workers: int | None) -> Iterator[list[_Prepared]]:
+def _prepared_files(jobs: list[_Job], workers: int | None) -> Iterator[list[_Prepared]]:
     """Prepare files in order, in worker processes where that pays (Linux, several cores).
 
     Reading and segmenting is CPU-bound Python and spaCy, so on a multi-core machine worker
@@ -256,9 +229,9 @@ def import_files(
     template = conn.execute("PRAGMA database_list").fetchone()[2]
     with tempfile.TemporaryDirectory(prefix="workbench-import-") as folder:
         stamp = now()
-        jobs = [(path, kind, encoding, language, model, folder, template, stamp, actor)
+        jobs = [_Job(path, kind, encoding, language, model, folder, template, stamp, actor)
                 for path in files]
-        staging = _Staging(Path(folder))
+        staging = Staging(Path(folder))
         seen: dict[str, str] = {}
         skipped: list[tuple[str, str]] = list(links)
         try:
@@ -268,16 +241,16 @@ def import_files(
                 for document in prepared:
                     _stage(conn, staging, document, seen, skipped)
             staging.db.execute("COMMIT")
-            _close_scratch_files(folder)
+            close_scratch_files(folder)
             return _commit(conn, staging, sidecar, actor, stamp, skipped)
         finally:
-            _close_scratch_files(folder)
+            close_scratch_files(folder)
             staging.db.close()
 
 
-def _stage(conn, staging: _Staging, prepared: _Prepared, seen, skipped) -> None:
+def _stage(conn, staging: Staging, prepared: _Prepared, seen, skipped) -> None:
     doc_id = prepared.doc_id
-    existing = conn.execute("SELECT name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    existing = find_document(conn, doc_id, by_name=False, active=False)
     if existing or doc_id in seen:
         other = existing["name"] if existing else seen[doc_id]
         skipped.append((prepared.name, f"identical to '{other}', already "
@@ -303,12 +276,10 @@ def _stored_by_an_earlier_version(conn, prepared: _Prepared) -> str | None:
     if prepared.legacy is None:
         return None
     legacy_id, date = prepared.legacy
-    row = conn.execute("SELECT name, date FROM documents WHERE doc_id = ? AND status = "
-                       "'active'", (legacy_id,)).fetchone()
+    row = find_document(conn, legacy_id, by_name=False)
     if row is None or row["date"] != date:
         return None
-    stored = dict(conn.execute("SELECT key, value FROM attributes WHERE entity = 'document' "
-                               "AND entity_id = ?", (legacy_id,)).fetchall())
+    stored = stored_attributes(conn, "document", legacy_id)
     given = {str(k): str(v).strip() for k, v in prepared.attributes.items() if v is not None}
     return row["name"] if all(stored.get(k) == v for k, v in given.items()) else None
 
@@ -318,38 +289,13 @@ def repr_json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _copy(conn: sqlite3.Connection, source: Path, alias: str, table: str,
-          doc_ids: list[str]) -> None:
-    """Copy the rows of ``doc_ids`` from a scratch file's table into the project's.
-
-    Outside a caller's transaction the scratch file is attached (as ``alias``) and SQLite
-    copies in one statement, several times faster; inside one, where SQLite cannot attach,
-    rows stream through Python in chunks.
-    """
-    wanted = json.dumps(doc_ids)
-    if alias in {row[1] for row in conn.execute("PRAGMA database_list")}:
-        conn.execute(f"INSERT INTO main.{table} SELECT * FROM {alias}.{table} "
-                     "WHERE doc_id IN (SELECT value FROM json_each(?))", (wanted,))
-        return
-    scratch = sqlite3.connect(source)
-    try:
-        cursor = scratch.execute(f"SELECT * FROM {table} WHERE doc_id IN "
-                                 "(SELECT value FROM json_each(?))", (wanted,))
-        marks = ", ".join("?" * len(cursor.description))
-        while rows := cursor.fetchmany(5000):
-            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-    finally:
-        scratch.close()
-
-
-def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str, stamp: str,
+def _commit(conn, staging: Staging, sidecar: list[AttributeRow], actor: str, stamp: str,
             skipped: list[tuple[str, str]]) -> ImportReport:
     """Copy the staged documents and segments into the project and join attributes, in one
     transaction."""
-    staged = staging.db.execute(
-        "SELECT doc_id, name, kind, n_words, case_id, case_attributes, attributes, types, "
-        "n_segments, scratch_file FROM doc_meta ORDER BY rowid").fetchall()
-    files = {f: f"scratch_{i}" for i, f in enumerate(sorted({r[9] for r in staged}))}
+    staged = [Staged(*r) for r in staging.db.execute(
+        f"SELECT {', '.join(Staged._fields)} FROM doc_meta ORDER BY rowid")]
+    files = {f: f"scratch_{i}" for i, f in enumerate(sorted({r.scratch_file for r in staged}))}
     attach = not conn.in_transaction
     if attach:
         for path, alias in files.items():
@@ -360,14 +306,15 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str, st
     try:
         with atomic(conn):
             # Another coder may have imported the same file while this batch was being read.
-            raced = {r[0] for r in staged if conn.execute(
-                "SELECT 1 FROM documents WHERE doc_id = ?", (r[0],)).fetchone()}
-            skipped += [(r[1], "imported by someone else while this import ran")
-                        for r in staged if r[0] in raced]
-            new = [r for r in staged if r[0] not in raced]
+            raced = {r.doc_id for r in staged
+                     if find_document(conn, r.doc_id, by_name=False, active=False)}
+            skipped += [(r.name, "imported by someone else while this import ran")
+                        for r in staged if r.doc_id in raced]
+            new = [r for r in staged if r.doc_id not in raced]
             for table in ("documents", "segments"):
                 for path, alias in files.items():
-                    _copy(conn, Path(path), alias, table, [r[0] for r in new if r[9] == path])
+                    copy_rows(conn, Path(path), alias, table,
+                          [r.doc_id for r in new if r.scratch_file == path])
             for row in new:
                 _store_document_meta(conn, row, stamp, actor)
             unmatched = apply_attributes(conn, sidecar, actor)
@@ -377,26 +324,26 @@ def _commit(conn, staging: _Staging, sidecar: list[AttributeRow], actor: str, st
             for alias in files.values():
                 conn.execute(f"DETACH DATABASE {alias}")
     return ImportReport(
-        imported=tuple(r[1] for r in new),
-        doc_ids=tuple(r[0] for r in new),
+        imported=tuple(r.name for r in new),
+        doc_ids=tuple(r.doc_id for r in new),
         skipped=tuple(skipped),
         unmatched_attributes=tuple(unmatched),
-        n_segments=sum(r[8] for r in new),
-        n_words=sum(r[3] for r in new),
+        n_segments=sum(r.n_segments for r in new),
+        n_words=sum(r.n_words for r in new),
     )
 
 
-def _store_document_meta(conn, row, stamp: str, actor: str) -> None:
-    doc_id, name, kind, n_words, case_id, case_attributes, attributes, types, _, _ = row
-    types = json.loads(types)
-    if case_id:
-        case_attributes = json.loads(case_attributes)
-        ensure_case(conn, case_id, stamp)
-        conn.execute("UPDATE documents SET case_id = ? WHERE doc_id = ?", (case_id, doc_id))
-        set_attributes(conn, "case", case_id, case_attributes,
-                        {k: types.get(k) or infer_type([v]) for k, v in case_attributes.items()})
-    attributes = json.loads(attributes)
-    set_attributes(conn, "document", doc_id, attributes,
-                    {k: types.get(k) or infer_type([v]) for k, v in attributes.items()})
-    append_audit(conn, actor=actor, action="import", entity="document", entity_id=doc_id,
-                 after={"name": name, "kind": kind, "n_words": n_words, "case_id": case_id})
+def _store_document_meta(conn, row: Staged, stamp: str, actor: str) -> None:
+    types = json.loads(row.types)
+    if row.case_id:
+        case_attributes = json.loads(row.case_attributes)
+        ensure_case(conn, row.case_id, stamp)
+        set_case(conn, [row.doc_id], row.case_id)
+        set_attributes(conn, "case", row.case_id, case_attributes,
+                       {k: types.get(k) or infer_type([v]) for k, v in case_attributes.items()})
+    attributes = json.loads(row.attributes)
+    set_attributes(conn, "document", row.doc_id, attributes,
+                   {k: types.get(k) or infer_type([v]) for k, v in attributes.items()})
+    append_audit(conn, actor=actor, action="import", entity="document", entity_id=row.doc_id,
+                 after={"name": row.name, "kind": row.kind, "n_words": row.n_words,
+                        "case_id": row.case_id})

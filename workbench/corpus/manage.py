@@ -1,17 +1,20 @@
-"""Changing documents after import: renaming one, deleting one (kept, hidden); both audited."""
+"""Changing documents after import: renaming one, deleting one (kept, hidden), both audited;
+and linking documents to their case or date (audited by the sidecar or import that does it).
+
+After the import's copy, this is the one module that writes the ``documents`` table."""
 
 from __future__ import annotations
 
 import sqlite3
 
+from workbench.corpus.views import find_document
 from workbench.errors import ProjectError
 from workbench.store import append_audit
 
 
 def _active(conn: sqlite3.Connection, doc_id: str, verb: str) -> sqlite3.Row:
     """The active document named by id or name, or a numbered error."""
-    row = conn.execute("SELECT doc_id, name, source_path FROM documents WHERE (doc_id = ? OR "
-                       "name = ?) AND status = 'active'", (doc_id, doc_id)).fetchone()
+    row = find_document(conn, doc_id)
     if row is None:
         raise ProjectError(10, f"no document '{doc_id}' to {verb}. See project.documents().")
     return row
@@ -42,3 +45,14 @@ def rename_document(conn: sqlite3.Connection, doc_id: str, name: str, actor: str
                  entity_id=row["doc_id"],
                  before={"name": row["name"], "source_path": row["source_path"]},
                  after={"name": name, "source_path": path})
+
+
+def set_case(conn: sqlite3.Connection, doc_ids: list[str], case_id: str) -> None:
+    """Link documents to a case that exists (the caller forms the case and audits)."""
+    conn.executemany("UPDATE documents SET case_id = ? WHERE doc_id = ?",
+                     [(case_id, doc_id) for doc_id in doc_ids])
+
+
+def set_date(conn: sqlite3.Connection, doc_id: str, date: str) -> None:
+    """Set a document's date (ISO text; the caller audits)."""
+    conn.execute("UPDATE documents SET date = ? WHERE doc_id = ?", (date, doc_id))

@@ -1,7 +1,9 @@
-"""Tidy DataFrame views of the corpus: documents, segments and cases."""
+"""Reading the corpus: tidy views of documents, segments and cases, and the look-ups of
+document rows every other package uses (``find_document``, ``document_names``, ...)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -125,13 +127,112 @@ def cases(conn: sqlite3.Connection) -> pd.DataFrame:
     return frame.merge(attributes_wide(conn, "case", "case_id"), on="case_id", how="left")
 
 
+def find_document(conn: sqlite3.Connection, id_or_name: str, *, by_name: bool = True,
+                  active: bool = True) -> sqlite3.Row | None:
+    """The document stored under an id (or, with ``by_name``, a name), or None.
+
+    The one look-up of a document row. Its columns: doc_id, name, kind, format, case_id,
+    date, n_chars, source_path, status (``active`` or ``deleted``; with ``active`` only
+    active documents are found). The text is left out: read it with :func:`document` or
+    :func:`quote`.
+    """
+    where = "(doc_id = ? OR name = ?)" if by_name else "doc_id = ?"
+    params = (id_or_name, id_or_name) if by_name else (id_or_name,)
+    status = " AND status = 'active'" if active else ""
+    return conn.execute(
+        "SELECT doc_id, name, kind, format, case_id, date, n_chars, source_path, status "
+        f"FROM documents WHERE {where}{status}", params).fetchone()
+
+
+def require_document(conn: sqlite3.Connection, id_or_name: str) -> sqlite3.Row:
+    """The active document with this id or name (see :func:`find_document`), or an error."""
+    row = find_document(conn, id_or_name)
+    if row is None:
+        raise ProjectError(8, f"no document '{id_or_name}' in this project. See "
+                           "project.documents().")
+    return row
+
+
 def document(conn: sqlite3.Connection, doc_id: str) -> Document:
     """The document ``doc_id`` (or the one whose name is ``doc_id``)."""
-    row = conn.execute(
-        "SELECT doc_id, name, kind, format, text, case_id, date FROM documents "
-        "WHERE (doc_id = ? OR name = ?) AND status = 'active'",
-        (doc_id, doc_id),
-    ).fetchone()
-    if row is None:
-        raise ProjectError(8, f"no document '{doc_id}' in this project. See project.documents().")
-    return Document(**dict(row))
+    row = require_document(conn, doc_id)
+    text = conn.execute("SELECT text FROM documents WHERE doc_id = ?",
+                        (row["doc_id"],)).fetchone()[0]
+    return Document(doc_id=row["doc_id"], name=row["name"], kind=row["kind"],
+                    format=row["format"], text=text, case_id=row["case_id"], date=row["date"])
+
+
+def quote(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> str:
+    """The text of a span, sliced in SQL (SQLite's substr counts code points, as Python does)."""
+    return conn.execute("SELECT substr(text, ?, ?) FROM documents WHERE doc_id = ?",
+                        (start + 1, end - start, doc_id)).fetchone()[0]
+
+
+def document_names(conn: sqlite3.Connection, *, active: bool = True) -> dict[str, str]:
+    """doc_id -> name of the active documents (of every stored one with ``active=False``)."""
+    status = " WHERE status = 'active'" if active else ""
+    return dict(conn.execute(f"SELECT doc_id, name FROM documents{status}").fetchall())
+
+
+def document_lengths(conn: sqlite3.Connection) -> pd.Series:
+    """Each active document's length in code points (``n_chars``), indexed by doc_id."""
+    return pd.read_sql_query("SELECT doc_id, n_chars FROM documents WHERE status = 'active'",
+                             conn).set_index("doc_id")["n_chars"]
+
+
+def document_texts(conn: sqlite3.Connection, doc_ids) -> dict[str, str]:
+    """doc_id -> canonical text of the documents ``doc_ids`` (any status)."""
+    rows = conn.execute("SELECT doc_id, text FROM documents WHERE doc_id IN "
+                        "(SELECT value FROM json_each(?))", (json.dumps(list(doc_ids)),))
+    return dict(rows.fetchall())
+
+
+def document_table(conn: sqlite3.Connection) -> pd.DataFrame:
+    """The active documents' own fields, indexed by doc_id: document (name), case, kind,
+    date, n_chars."""
+    return pd.read_sql_query("SELECT doc_id, name AS document, case_id AS 'case', kind, date, "
+                             "n_chars FROM documents WHERE status = 'active'",
+                             conn).set_index("doc_id")
+
+
+def summary(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Counts per document kind of the active documents.
+
+    Returns
+    -------
+    pandas.DataFrame : kind, documents, words (white-space words), turns, paragraphs,
+        sentences, cases (distinct); one row per kind, in alphabetical order.
+    """
+    return pd.read_sql_query(
+        """
+        SELECT d.kind, count(*) AS documents, sum(d.n_words) AS words,
+               sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id
+                    AND s.unit = 'turn')) AS turns,
+               sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id
+                    AND s.unit = 'paragraph')) AS paragraphs,
+               sum((SELECT count(*) FROM segments s WHERE s.doc_id = d.doc_id
+                    AND s.unit = 'sentence')) AS sentences,
+               count(DISTINCT d.case_id) AS cases
+        FROM documents d WHERE d.status = 'active' GROUP BY d.kind ORDER BY d.kind
+        """,
+        conn,
+    )
+
+
+def document_by_digest(conn: sqlite3.Connection, sha256: str, *,
+                          prefer: str | None = None) -> str | None:
+    """The id of a document whose canonical text has the SHA-256 hex digest ``sha256``
+    (the one named ``prefer`` first, if any has that name), or None when no text has it."""
+    row = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ? ORDER BY name = ? DESC",
+                       (sha256, prefer)).fetchone()
+    return None if row is None else row["doc_id"]
+
+
+def attribute_values(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every attribute value as stored (text), one row per entity and key, by key.
+
+    Columns: entity (``case`` or ``document``), entity_id, key, value, type (text, number,
+    date); keys without a value are left out.
+    """
+    return pd.read_sql_query("SELECT entity, entity_id, key, value, type FROM attributes "
+                             "WHERE value IS NOT NULL ORDER BY key", conn)

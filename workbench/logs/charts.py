@@ -8,19 +8,24 @@ import altair as alt
 import pandas as pd
 
 from workbench.errors import LogsError
-from workbench.logs._timeline import RIVERSIDE
 from workbench.safe_input import load_yaml
 
 __all__ = ["metric_chart", "timeline_marks"]
 
 
-def timeline_marks(timeline: str | Path = RIVERSIDE / "timeline.yaml") -> pd.DataFrame:
-    """The dated events of a ``timeline.yaml``: id, start, end (= start for a moment), what.
+def timeline_marks(timeline: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """The dated events of a ``timeline.yaml``, or of a project's timeline
+    (``project.timeline()``): id, start, end (= start for a moment), what.
 
     Returns
     -------
     DataFrame : id, start, end, what (the first sentence of its description).
     """
+    if isinstance(timeline, pd.DataFrame):
+        frame = timeline.rename(columns={"event_id": "id", "label": "what"})
+        frame = frame.assign(end=frame["end"].fillna(frame["start"]),
+                             what=frame["what"].map(lambda w: str(w).split(". ")[0]))
+        return frame[["id", "start", "end", "what"]].reset_index(drop=True)
     data = load_yaml(Path(timeline).read_text(encoding="utf-8"))
     rows = []
     for event in data.get("events", []):
@@ -34,7 +39,7 @@ def timeline_marks(timeline: str | Path = RIVERSIDE / "timeline.yaml") -> pd.Dat
 
 
 def metric_chart(frame: pd.DataFrame, value: str, *, color: str = "unit",
-                 timeline: str | Path | None = RIVERSIDE / "timeline.yaml",
+                 timeline: str | Path | pd.DataFrame | None = None,
                  title: str | None = None) -> alt.LayerChart:
     """A line per ``color`` group (default: unit) of ``value`` over ``bucket_start``, with the
     timeline's moments as labelled rules and its periods (the outage) as shaded bands.
@@ -44,7 +49,9 @@ def metric_chart(frame: pd.DataFrame, value: str, *, color: str = "unit",
     frame : a metric's table (:mod:`workbench.logs.metrics`).
     value : the column to plot, e.g. ``median_minutes``.
     color : the grouping column drawn as separate lines; it must be in ``frame``.
-    timeline : a ``timeline.yaml`` whose events to mark, or None for none.
+    timeline : the events to mark: a project's ``project.timeline()``, a ``timeline.yaml``,
+        or None (the default) for none. Nothing is drawn that the caller did not give: a
+        chart of your data never shows the example case's events.
     title : the chart's title (default: the value's name).
     """
     for column in ("bucket_start", value, color):

@@ -18,7 +18,9 @@ import sqlite3
 import numpy as np
 import pandas as pd
 
-from workbench.coding.codings import code_many
+from workbench.codebook.store import code_names
+from workbench.coding.codings import active_coding_ids, code_many, uncode_many
+from workbench.corpus.views import document_names, document_texts
 from workbench.errors import ReliabilityError
 from workbench.reliability.agreement import (
     SUGGESTER,
@@ -72,13 +74,11 @@ def disagreements(conn: sqlite3.Connection, coders: list[str], *, code: str | No
         "start": where["start"], "end": where["end"], "code_id": differ["code_id"],
     })
     frame.insert(0, "disagreement_id", frame["segment_id"] + ":" + frame["code_id"])
-    details = pd.read_sql_query(
-        "SELECT doc_id, name AS document, text AS doc_text FROM documents", conn)
-    frame = frame.merge(details, on="doc_id", how="left")
-    frame["text"] = [t[s:e] for t, s, e in zip(frame["doc_text"], frame["start"],
-                                                frame["end"], strict=True)]
-    names = dict(conn.execute("SELECT code_id, name FROM codes").fetchall())
-    frame["code"] = frame["code_id"].map(names)
+    frame["document"] = frame["doc_id"].map(document_names(conn, active=False))
+    texts = document_texts(conn, frame["doc_id"].unique())
+    frame["text"] = [texts[d][s:e] for d, s, e in zip(frame["doc_id"], frame["start"],
+                                                      frame["end"], strict=True)]
+    frame["code"] = frame["code_id"].map(code_names(conn))
     for coder in coders:
         frame[coder] = differ[coder].to_numpy()
     return frame[["disagreement_id", "doc_id", "document", "segment_id", "start", "end",
@@ -239,11 +239,6 @@ def _refuse_human_consensus(conn: sqlite3.Connection, docs: list[str]) -> None:
 
 
 def _clear_consensus(conn: sqlite3.Connection, docs: list[str], actor: str) -> None:
-    marks = ", ".join("?" * len(docs))
-    old = conn.execute(f"SELECT coding_id FROM codings WHERE coder = ? AND status = 'active' "
-                       f"AND origin = 'consensus' AND doc_id IN ({marks})",
-                       [CONSENSUS, *docs]).fetchall()
-    conn.executemany("UPDATE codings SET status = 'removed' WHERE coding_id = ?", old)
-    for (coding_id,) in old:
-        append_audit(conn, actor=actor, action="uncode (reconcile again)", entity="coding",
-                     entity_id=coding_id, after={"status": "removed"})
+    """Remove the consensus layer an earlier reconcile made in ``docs``."""
+    old = active_coding_ids(conn, coder=CONSENSUS, origin="consensus", doc_ids=docs)
+    uncode_many(conn, old, actor, action="uncode (reconcile again)")

@@ -7,6 +7,8 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
+
 
 def now() -> str:
     """The current time as an ISO 8601 UTC string, the one time format of the store."""
@@ -41,3 +43,13 @@ def append_audit(
             None if after is None else json.dumps(after, ensure_ascii=False, default=str),
         ),
     )
+
+
+def history(conn: sqlite3.Connection) -> pd.DataFrame:
+    """The audit log, oldest first.
+
+    Returns
+    -------
+    pandas.DataFrame : seq, at, actor, action, entity, entity_id, before, after (JSON text).
+    """
+    return pd.read_sql_query("SELECT * FROM audit ORDER BY seq", conn)

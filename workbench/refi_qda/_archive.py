@@ -28,15 +28,15 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from workbench.errors import InteropError
+from workbench.safe_input.zips import over_ratio
 
 #: The expanded size of all entries together: the standard's own limit for one file
 #: (2^31 - 1 bytes, section 8.5). A project of text sources stays far below it.
 MAX_EXPANDED_BYTES = 2**31 - 1
-#: How many times its compressed size one entry may expand. Text compresses about 3:1 and
-#: XML about 10:1; a zip bomb expands by a thousand or more.
+#: How many times its compressed size one entry may expand (entries of 1 MiB or less are
+#: not checked: :func:`workbench.safe_input.zips.over_ratio`, shared with .docx). Text
+#: compresses about 3:1 and XML about 10:1; a zip bomb expands by a thousand or more.
 MAX_RATIO = 100
-#: Entries smaller than this are not checked for their ratio: a small file cannot hurt.
-_RATIO_FLOOR = 1 << 20
 MAX_ENTRIES = 100_000
 _CHUNK = 1 << 16
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -114,8 +114,8 @@ class Archive:
                     f"{MAX_EXPANDED_BYTES:,} bytes (at entry '{name}', which declares "
                     f"{info.file_size:,} bytes). A file like this is built to fill the disk "
                     f"or memory (a 'zip bomb'). {_AGAIN}")
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
+            ratio = over_ratio(info, MAX_RATIO)
+            if ratio is not None:
                 raise InteropError(
                     22, f"{self.name}: refused: entry '{name}' expands {ratio:,.0f} times "
                     f"({info.compress_size:,} bytes to {info.file_size:,}); real project files "

@@ -11,9 +11,8 @@ import zipfile
 
 import pytest
 
-from tests.interop.conftest import crafted_qde, write_qdpx
+from tests.refi_qda.conftest import crafted_qde, write_qdpx
 from workbench import Project
-from workbench.interop import import_qdpx
 
 QDE = """<?xml version="1.0" encoding="utf-8" standalone="yes"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Breakfast" origin="ATLAS.ti 23.4.0"
@@ -137,7 +136,7 @@ def imported(tmp_path_factory):
         zipped.writestr("Sources/R1.docx", b"PK not really a docx")
         zipped.writestr("Sources/RP1.txt", "granola and more")
         zipped.writestr("Sources/P1.pdf", b"%PDF-1.4 not really a pdf")
-    report = import_qdpx(archive, folder / "project", user="importer")
+    report = Project.import_qdpx(archive, folder / "project", user="importer")
     with Project.open(folder / "project") as project:
         yield report, project
 
@@ -211,7 +210,7 @@ def test_report_lists_what_was_left_out_and_why(imported):
 def test_code_names_over_several_lines_are_joined(tmp_path):
     # XML keeps a line break in an attribute only as a character reference (&#10;).
     qde = crafted_qde().replace('name="Greeting"', 'name="Greet&#10;ing  words"')
-    report = import_qdpx(write_qdpx(tmp_path / "lines.qdpx", qde), tmp_path / "p", user="t")
+    report = Project.import_qdpx(write_qdpx(tmp_path / "lines.qdpx", qde), tmp_path / "p", user="t")
     with Project.open(tmp_path / "p") as project:
         assert project.codes()["name"].tolist() == ["Greet ing words"]
     assert any("ran over several lines" in warning for warning in report.warnings)

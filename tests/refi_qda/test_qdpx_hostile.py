@@ -11,15 +11,15 @@ import zipfile
 
 import pytest
 
-from tests.interop.conftest import (
+from tests.refi_qda.conftest import (
     CODE,
     SAMPLES,
     SOURCE,
     crafted_qde,
     write_qdpx,
 )
+from workbench import Project
 from workbench.errors import InteropError
-from workbench.interop import import_qdpx
 
 AGAIN = "export the project again"
 
@@ -28,7 +28,7 @@ def refused(tmp_path, archive, number: int) -> str:
     """Import ``archive``; assert it is refused with ``number`` and nothing is left."""
     target = tmp_path / "imported"
     with pytest.raises(InteropError) as caught:
-        import_qdpx(archive, target, user="tess")
+        Project.import_qdpx(archive, target, user="tess")
     assert caught.value.code == f"WB-INTEROP-{number:03d}", str(caught.value)
     assert not target.exists(), "a refused import must leave no project folder"
     return str(caught.value)
@@ -36,7 +36,7 @@ def refused(tmp_path, archive, number: int) -> str:
 
 def test_the_crafted_file_itself_imports(tmp_path):
     # The hostile files below are this one with one thing wrong: it must import cleanly.
-    report = import_qdpx(write_qdpx(tmp_path / "ok.qdpx", crafted_qde()), tmp_path / "ok",
+    report = Project.import_qdpx(write_qdpx(tmp_path / "ok.qdpx", crafted_qde()), tmp_path / "ok",
                          user="tess")
     assert report.n_codings == 1 and len(report.documents) == 1
 
@@ -90,7 +90,7 @@ def test_xml_entities_are_refused(tmp_path, doctype):
 
 @pytest.mark.parametrize(("start", "end"), [(0, 29), (-1, 5), (3, 2)])
 def test_selection_outside_its_source_is_refused(tmp_path, start, end):
-    # The crafted source has 28 characters (tests/interop/conftest.py TEXT).
+    # The crafted source has 28 characters (tests/refi_qda/conftest.py TEXT).
     archive = write_qdpx(tmp_path / "range.qdpx", crafted_qde(start=start, end=end))
     message = refused(tmp_path, archive, 28)
     assert "range.qdpx: project.qde line 8: selection" in message
@@ -134,11 +134,11 @@ def test_truncated_archive_is_refused(tmp_path, keep):
 
 
 def test_existing_project_is_not_touched(tmp_path):
-    first = import_qdpx(write_qdpx(tmp_path / "ok.qdpx", crafted_qde()), tmp_path / "study",
+    first = Project.import_qdpx(write_qdpx(tmp_path / "ok.qdpx", crafted_qde()), tmp_path / "study",
                         user="tess")
     assert first.n_codings == 1
     with pytest.raises(InteropError) as caught:
-        import_qdpx(tmp_path / "ok.qdpx", tmp_path / "study", user="tess")
+        Project.import_qdpx(tmp_path / "ok.qdpx", tmp_path / "study", user="tess")
     assert caught.value.code == "WB-INTEROP-032" and "Choose a new folder" in str(caught.value)
     assert (tmp_path / "study" / "project.sqlite").exists()
 
@@ -147,7 +147,7 @@ def test_a_failure_while_storing_leaves_an_existing_empty_folder_empty(tmp_path,
     # Everything checked passes; storing the codings then fails (as a full disk would):
     # the transaction rolls back and the project made for the import is removed.
     from workbench.errors import CodingError
-    from workbench.interop import _import_store
+    from workbench.refi_qda import _import_store
 
     def fail(*args, **kwargs):
         raise CodingError(99, "simulated failure while storing codings")
@@ -156,5 +156,5 @@ def test_a_failure_while_storing_leaves_an_existing_empty_folder_empty(tmp_path,
     folder = tmp_path / "empty"
     folder.mkdir()
     with pytest.raises(CodingError):
-        import_qdpx(write_qdpx(tmp_path / "x.qdpx", crafted_qde()), folder, user="tess")
+        Project.import_qdpx(write_qdpx(tmp_path / "x.qdpx", crafted_qde()), folder, user="tess")
     assert folder.exists() and not any(folder.iterdir())

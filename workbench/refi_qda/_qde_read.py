@@ -1,26 +1,26 @@
 """Read and check a REFI-QDA project file (``.qde`` inside a ``.qdpx``) before storing any of it.
 
-The XML is read by :func:`workbench.interop.safe_xml.parse_lxml`: refused before it is read
+The XML is read by :func:`workbench.safe_input.xml_data.parse_lxml`: refused before it is read
 when too large, streamed through a gate (no DTD, so no external entities and no entity
 expansion; bounded depth, element count and text length), then parsed once with lxml, whose
 elements know their line for messages.
 Every reference is checked (codings to codes, cases and sets to sources, notes, variables),
 every text selection must lie inside its source, and each source's positions are mapped onto
-workbench's canonical text (see :mod:`workbench.interop._positions`).
+workbench's canonical text (see :mod:`workbench.refi_qda._positions`).
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from workbench.codebook.qdc import read_codes
 from workbench.corpus.normalise import decode
 from workbench.errors import ImportError_, InteropError
-from workbench.interop._archive import Archive
-from workbench.interop._positions import SourceText, cut_share, unit_for
-from workbench.interop._qde_parts import PartsReader
-from workbench.interop._qde_records import NAMESPACE, Parsed, Passage, Source, guid_key
-from workbench.interop.safe_xml import check_size, parse_lxml
+from workbench.refi_qda._archive import Archive
+from workbench.refi_qda._positions import SourceText, cut_share, unit_for
+from workbench.refi_qda._qde_parts import PartsReader
+from workbench.refi_qda._qde_records import NAMESPACE, Parsed, Passage, Source, guid_key
+from workbench.refi_qda.qdc_read import read_codes
+from workbench.safe_input import check_size, parse_lxml
 
 _MEDIA = ("PictureSource", "AudioSource", "VideoSource")
 _REFERENCES = {"CodeRef": ("code", 29), "SourceRef": ("source", 30),

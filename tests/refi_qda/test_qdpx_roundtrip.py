@@ -20,7 +20,6 @@ from lxml import etree
 from tests.conftest import REPO, RIVERSIDE, span, write
 from workbench import Project
 from workbench.corpus.normalise import normalise
-from workbench.interop import export_qdpx, import_qdpx
 
 NOTE = ("2025-04-02 night shift, ward 5E.\n"
         "Zoë said the 🚨 alert fired twice 👍🏽 before anyone looked.\n"
@@ -55,8 +54,8 @@ def original(tmp_path_factory):
     project.memo("code", codes[0], "Check this code's boundary with the next one.")
     project.memo("coding", first.coding_id, "Second look: still fits.")
     project.memo("case", "P01", "P01 asked to see the transcript.")
-    export_qdpx(project, folder / "study.qdpx")
-    report = import_qdpx(folder / "study.qdpx", folder / "copy", user="zed")
+    project.export_qdpx(folder / "study.qdpx")
+    report = Project.import_qdpx(folder / "study.qdpx", folder / "copy", user="zed")
     copy = Project.open(folder / "copy")
     yield project, copy, folder / "study.qdpx", report
     project.close()
@@ -140,7 +139,7 @@ def test_a_second_round_trip_writes_the_same_project_file(original, tmp_path):
     # GUIDs come from workbench ids, so the copy exports the same project, but for the
     # project's name and export time (and the users: the copy was imported by another user).
     project, copy, path, _ = original
-    export_qdpx(copy, tmp_path / "again.qdpx")
+    copy.export_qdpx(tmp_path / "again.qdpx")
     with zipfile.ZipFile(path) as first, zipfile.ZipFile(tmp_path / "again.qdpx") as second:
         assert sorted(first.namelist()) == sorted(second.namelist())
         for name in first.namelist()[1:]:
@@ -193,8 +192,8 @@ def test_round_trip_is_lossless_for_any_text_and_spans(case):
             if rows:
                 project.code_many(pd.DataFrame(rows, columns=["doc_id", "start", "end", "code",
                                                               "coder"]))
-            export_qdpx(project, folder / "a.qdpx")
-            import_qdpx(folder / "a.qdpx", folder / "b", user="zed")
+            project.export_qdpx(folder / "a.qdpx")
+            Project.import_qdpx(folder / "a.qdpx", folder / "b", user="zed")
             with Project.open(folder / "b") as copy:
                 assert _codings(project) == _codings(copy)
                 for name in ids.index:

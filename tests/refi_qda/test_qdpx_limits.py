@@ -16,12 +16,12 @@ import textwrap
 import pytest
 
 from tests.conftest import write
-from tests.interop.conftest import crafted_qde, write_qdpx
-from tests.interop.test_qdpx_hostile import refused
-from workbench.codebook import import_qdc
+from tests.refi_qda.conftest import crafted_qde, write_qdpx
+from tests.refi_qda.test_qdpx_hostile import refused
+from workbench import Project
 from workbench.errors import CodebookError
-from workbench.interop import import_qdpx
-from workbench.interop.safe_xml import MAX_DEPTH, MAX_NODES, MAX_TEXT
+from workbench.refi_qda import import_qdc
+from workbench.safe_input.xml_data import MAX_DEPTH, MAX_NODES, MAX_TEXT
 
 
 def _nested(depth: int, tag: str = "Description") -> str:
@@ -31,7 +31,7 @@ def _nested(depth: int, tag: str = "Description") -> str:
 def test_deeply_nested_project_xml_is_refused_at_its_line(tmp_path):
     # 5,000 levels: lxml alone stops at 256 with a raw XMLSyntaxError; the gate stops at
     # MAX_DEPTH (100) on the line where the nesting passes it: line 15, as the crafted file's
-    # 'tail' is its line 14 (tests/interop/conftest.py) and the nesting follows a line break.
+    # 'tail' is its line 14 (tests/refi_qda/conftest.py) and the nesting follows a line break.
     archive = write_qdpx(tmp_path / "deep.qdpx", crafted_qde(tail="\n" + _nested(5000)))
     message = refused(tmp_path, archive, 40)
     assert message.startswith("WB-INTEROP-040: deep.qdpx: project.qde line 15: refused: "
@@ -89,10 +89,10 @@ MEMORY_LIMITED_IMPORT = textwrap.dedent("""
     import resource, sys
     limit = int(sys.argv[3])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from workbench import Project
     from workbench.errors import WorkbenchError
-    from workbench.interop import import_qdpx
     try:
-        import_qdpx(sys.argv[1], sys.argv[2], user="tess")
+        Project.import_qdpx(sys.argv[1], sys.argv[2], user="tess")
     except WorkbenchError as err:
         print(err.code)
     else:
@@ -128,9 +128,7 @@ def test_a_bom_or_another_declared_encoding_is_read_right(tmp_path, encoding, pr
     qde = crafted_qde().replace('encoding="UTF-8"', f'encoding="{encoding}"').replace(
         'name="Greeting"', 'name="Grüße €"')
     archive = write_qdpx(tmp_path / "enc.qdpx", prefix + qde.encode(encoding))
-    import_qdpx(archive, tmp_path / "enc", user="tess")
-    from workbench import Project
-
+    Project.import_qdpx(archive, tmp_path / "enc", user="tess")
     with Project.open(tmp_path / "enc") as project:
         assert project.codings(coder="*")["code"].tolist() == ["Grüße €"]
 

@@ -2,7 +2,9 @@
 
 A ``.qdpx`` file is a zip archive of a project file (``project.qde``, XML) and the sources
 (``sources/<GUID>.txt``) [1]_. ``export_qdpx`` writes a workbench project as one, and
-``import_qdpx`` reads one from NVivo, ATLAS.ti, MAXQDA, qc or workbench into a new project.
+``check_qdpx`` reads one from NVivo, ATLAS.ti, MAXQDA, qc or workbench and checks all of it;
+``store_qdpx`` stores it in a new project built in ``new_project_folder``
+(``Project.import_qdpx`` does the three in turn).
 
 =====================  ==================================================================
 workbench              REFI-QDA
@@ -22,7 +24,7 @@ attribute ``set: X``   Set ``X`` of sources (workbench has no sets; import makes
 
 Positions on import are mapped onto workbench's canonical text per program: NVivo counts
 UTF-16 units and the ``\\r`` of CRLF, the others code points (see
-:mod:`workbench.interop._positions` for the evidence). Import takes text sources only;
+:mod:`workbench.refi_qda._positions` for the evidence). Import takes text sources only;
 pictures, audio, video, PDF area selections, graphs and links are listed in the report.
 
 References
@@ -35,33 +37,32 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.codebook import check
+from workbench.codebook import Codebook, check
 from workbench.errors import CodebookError, InteropError
-from workbench.interop._archive import Archive
-from workbench.interop._import_store import Stored, imported_codebook, store
-from workbench.interop._positions import POSITION_UNITS
-from workbench.interop._qde_read import read_project
-from workbench.interop._qde_records import Parsed
-from workbench.interop._qde_write import write_qdpx
+from workbench.refi_qda._archive import Archive
+from workbench.refi_qda._import_store import Stored, imported_codebook, store
+from workbench.refi_qda._positions import POSITION_UNITS
+from workbench.refi_qda._qde_read import read_project
+from workbench.refi_qda._qde_records import Parsed
+from workbench.refi_qda._qde_write import write_qdpx
 from workbench.store import DB_NAME
 
-if TYPE_CHECKING:
-    from workbench.project import Project
-
-__all__ = ["POSITION_UNITS", "QdpxReport", "export_qdpx", "import_qdpx"]
+__all__ = ["POSITION_UNITS", "CheckedQdpx", "QdpxReport", "check_qdpx", "export_qdpx",
+           "new_project_folder", "store_qdpx"]
 
 
 @dataclass(frozen=True)
 class QdpxReport:
-    """What ``import_qdpx`` took from a ``.qdpx`` file, what it left out and why.
+    """What ``Project.import_qdpx`` took from a ``.qdpx`` file, what it left out and why.
 
     Attributes
     ----------
@@ -120,44 +121,51 @@ class QdpxReport:
         return pd.DataFrame(rows, columns=["item", "status", "detail"])
 
 
-def import_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str], *,
-                user: str | None = None, language: str = "en",
-                position_unit: str | None = None) -> QdpxReport:
-    """Read a REFI-QDA project file into a new workbench project; all of it, or nothing.
+@dataclass(frozen=True)
+class CheckedQdpx:
+    """A ``.qdpx`` file read and checked whole, ready to store (see :func:`check_qdpx`).
+
+    Attributes
+    ----------
+    name : the file's name, as messages and the report give it.
+    parsed : the checked records.
+    codebook : the codebook they make, or None when the file has no codes.
+    """
+
+    name: str
+    parsed: Parsed
+    codebook: Codebook | None
+
+
+def check_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str], *,
+               user: str, position_unit: str | None = None) -> CheckedQdpx:
+    """Read a REFI-QDA project file and check all of it, and the folder it is to go to;
+    write nothing.
 
     Parameters
     ----------
     path : the ``.qdpx`` file (from NVivo, ATLAS.ti, MAXQDA, qc, workbench, ...).
     project_dir : the folder for the new project; it must not hold a project yet.
-    user : who imports (default: ``$WORKBENCH_USER`` or the login name); coder and author of
-        whatever the file attributes to nobody.
-    language : the new project's language for sentence splitting.
+    user : who imports: coder and author of whatever the file attributes to nobody.
     position_unit : ``"codepoint"`` or ``"utf16"`` to override what the file's selection
         positions are read as counting; None decides by the program that wrote the file.
 
     Returns
     -------
-    QdpxReport : what was imported, left out and adapted.
+    CheckedQdpx : the checked records, for :func:`store_qdpx`.
 
     Raises
     ------
     InteropError
-        The whole file is checked before anything is written, and refused, with nothing
-        imported and no project folder left behind, when it is not a complete zip archive
-        (``WB-INTEROP-020``), an entry's path leaves the archive (``-021``), it would expand
-        beyond the size limits (``-022``), its XML declares a DTD or entities (``-003``) or
-        passes a limit of :mod:`.safe_xml` (``-040`` to ``-045``), a selection lies outside its
-        source (``-028``), a GUID is given twice (``-031``; two users: ``-046``), or a coding or
-        reference names an unknown code (``-029``) or source, note or variable (``-030``).
-
-    Notes
-    -----
-    The project is built in a hidden sibling folder and renamed into place when complete, so
-    an import that is killed part-way leaves ``project_dir`` as it was, and the retry works.
+        when ``project_dir`` holds a project (``WB-INTEROP-032``) or is a file (``-047``),
+        ``position_unit`` is not one of ``POSITION_UNITS`` (``-033``), or the file is not a
+        complete zip archive (``-020``), an entry's path leaves the archive (``-021``), it
+        would expand beyond the size limits (``-022``), its XML declares a DTD or entities
+        (``-003``) or passes a limit of :mod:`workbench.safe_input.xml_data` (``-040`` to
+        ``-045``), a selection lies outside its source (``-028``), a GUID is given twice
+        (``-031``; two users: ``-046``), a coding or reference names an unknown code (``-029``)
+        or source, note or variable (``-030``), or its codebook is invalid (``-037``).
     """
-    # Imported when called: workbench.project imports this module for its facade methods.
-    from workbench.project import Project, default_user
-
     if position_unit is not None and position_unit not in POSITION_UNITS:
         raise InteropError(33, f"position_unit={position_unit!r} is not one of: "
                            f"{', '.join(POSITION_UNITS)} (or None to decide by program).")
@@ -168,7 +176,6 @@ def import_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str
     if project_dir.exists() and not project_dir.is_dir():
         raise InteropError(47, f"{project_dir} is a file, not a folder. Choose a folder name "
                            "for the new project.")
-    user = user or default_user()
     with Archive(path) as archive:
         parsed = read_project(archive, user=user, position_unit=position_unit)
         name = archive.name
@@ -178,16 +185,49 @@ def import_qdpx(path: str | os.PathLike[str], project_dir: str | os.PathLike[str
             check(codebook, source=name)
         except CodebookError as err:
             raise InteropError(37, f"{err.message}\nNothing was imported.") from err
+    return CheckedQdpx(name, parsed, codebook)
+
+
+@contextmanager
+def new_project_folder(project_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """Give a hidden sibling folder of ``project_dir`` to build a new project in, and move
+    the project into place only when the block completes; on any failure remove it.
+
+    An import that is killed part-way (power cut, ``kill -9``) thus leaves ``project_dir``
+    as it was, and the retry works: folders such a killed import left behind are removed
+    here. ``project_dir`` is made, or an empty folder replaced; into a folder that holds
+    other files the project's files are moved.
+    """
+    project_dir = Path(project_dir)
     building = _building_folder(project_dir)
     try:
-        with Project.create(building, language=language, user=user) as project, \
-                project.atomic():
-            stored = store(project, parsed, codebook, archive=name)
+        yield building
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     _move_into_place(building, project_dir)
-    return _report(name, project_dir, parsed, stored)
+
+
+def store_qdpx(conn: sqlite3.Connection, checked: CheckedQdpx, *,
+               project_dir: str | os.PathLike[str], user: str, language: str) -> QdpxReport:
+    """Store a checked ``.qdpx`` file in a new project's store, inside the caller's
+    transaction, and say what was taken, left out and adapted.
+
+    Parameters
+    ----------
+    conn : the new project's store.
+    checked : what :func:`check_qdpx` returned.
+    project_dir : the project folder the report names.
+    user : who imports (the audit log's actor).
+    language : the project's language, for sentence splitting.
+
+    Returns
+    -------
+    QdpxReport : what was imported, left out and adapted.
+    """
+    stored = store(conn, checked.parsed, checked.codebook, archive=checked.name, user=user,
+                   language=language)
+    return _report(checked.name, Path(project_dir), checked.parsed, stored)
 
 
 def _report(name: str, project_dir: Path, parsed: Parsed, stored: Stored) -> QdpxReport:
@@ -205,13 +245,21 @@ def _report(name: str, project_dir: Path, parsed: Parsed, stored: Stored) -> Qdp
         skipped=tuple(skipped), warnings=tuple(parsed.warnings))
 
 
-def export_qdpx(project: Project, path: str | os.PathLike[str]) -> Path:
+def export_qdpx(conn: sqlite3.Connection, path: str | os.PathLike[str], *,
+                project_dir: str | os.PathLike[str], user: str) -> Path:
     """Write a project as a REFI-QDA project file that validates against ``Project.xsd``.
 
     Writes users (coders and memo authors), the codebook, every active document as a text
     source, codings as PlainTextSelections (code points, end exclusive), memos as Notes,
     cases with their attributes, document attributes, and ``set: X`` attributes as Sets.
     The file is written whole or not at all.
+
+    Parameters
+    ----------
+    conn : the project's store.
+    path : the ``.qdpx`` file to write.
+    project_dir : the project folder, whose name becomes the exported project's name.
+    user : who exports (the file's creating user).
 
     Returns
     -------
@@ -221,17 +269,13 @@ def export_qdpx(project: Project, path: str | os.PathLike[str]) -> Path:
     if path.suffix.lower() != ".qdpx":
         raise InteropError(38, f"{path.name}: a REFI-QDA project file must end in .qdpx "
                            "(other programs look for it). Name it e.g. 'study.qdpx'.")
-    write_qdpx(project, path)
+    write_qdpx(conn, path, name=Path(project_dir).name, user=user)
     return path
 
 
 def _building_folder(project_dir: Path) -> Path:
-    """A new hidden sibling of ``project_dir`` to build the project in.
-
-    The project is moved into place only when complete, so an import that is killed (power
-    cut, ``kill -9``) leaves ``project_dir`` as it was and a retry works. Folders such a
-    killed import left behind are removed here.
-    """
+    """A new hidden sibling of ``project_dir`` to build the project in (stale ones, left by
+    a killed import, removed)."""
     prefix = f".{project_dir.name}.importing-"
     project_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in project_dir.parent.glob(f"{prefix}*"):

@@ -1,4 +1,4 @@
-"""Write a workbench project as a ``.qdpx`` file (see :mod:`workbench.interop.qdpx`).
+"""Write a workbench project as a ``.qdpx`` file (see :mod:`workbench.refi_qda.qdpx`).
 
 GUIDs are derived from workbench ids (a UUID-5 of kind and id), so exporting the same
 project twice gives the same GUIDs, and a code has the GUID it has in ``.qdc`` files.
@@ -8,26 +8,24 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import tempfile
 import uuid
 import zipfile
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from workbench import __version__
-from workbench.codebook import Codebook, code_guid
+from workbench import __version__, coding, corpus
+from workbench.codebook import Codebook
 from workbench.codebook import store as codebook_store
-from workbench.codebook.qdc import GUID_NAMESPACE, NOT_XML, write_codes
+from workbench.corpus.views import attribute_values
 from workbench.errors import InteropError
-from workbench.interop._qde_records import NAMESPACE
+from workbench.refi_qda._qde_records import NAMESPACE
+from workbench.refi_qda.qdc_write import GUID_NAMESPACE, NOT_XML, code_guid, write_codes
 from workbench.store.audit import now
-
-if TYPE_CHECKING:
-    from workbench.project import Project
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -41,9 +39,11 @@ def guid(kind: str, key: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{key}")).upper()
 
 
-def write_qdpx(project: Project, path: Path) -> None:
-    """Build the project file and the sources, and write them as one zip archive."""
-    writer = _Writer(project)
+def write_qdpx(conn: sqlite3.Connection, path: Path, *, name: str, user: str) -> None:
+    """Build the project file and the sources, and write them as one zip archive.
+
+    ``name`` is the project's name in the file, ``user`` who exports (its creating user)."""
+    writer = _Writer(conn, name, user)
     qde = writer.build()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(suffix=".qdpx.tmp", dir=path.parent)
@@ -52,7 +52,7 @@ def write_qdpx(project: Project, path: Path) -> None:
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.qde", qde)
             for doc_id, source_guid in writer.sources.items():
-                text = project.document(doc_id).text
+                text = corpus.document(conn, doc_id).text
                 archive.writestr(f"sources/{source_guid}.txt", text.encode("utf-8"))
         os.replace(temporary, path)
     finally:
@@ -75,13 +75,14 @@ def _stamp(value: str | None) -> dict[str, str]:
 class _Writer:
     """Builds the ``<Project>`` element from a project's store."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.conn = project._conn
+    def __init__(self, conn: sqlite3.Connection, name: str, user: str) -> None:
+        self.conn = conn
+        self.name = name
+        self.creator = user
         self.users: dict[str, str] = {}
         self.sources: dict[str, str] = {}  # doc_id -> source GUID
-        self.memos = project.memos()
-        self.codings = project.codings(coder="all")
+        self.memos = coding.memos_frame(conn)
+        self.codings = coding.codings_frame(conn, coder="all")
         self.notes: dict[tuple[str, str | None], list[str]] = defaultdict(list)
         self.memos["target_id"] = self.memos["target_id"].astype(object).where(
             self.memos["target_id"].notna(), None)
@@ -107,16 +108,13 @@ class _Writer:
             self.add(parent, "NoteRef", {"targetGUID": note})
 
     def build(self) -> bytes:
-        project = self.project
         root = etree.Element(self.tag("Project"), nsmap={None: NAMESPACE}, attrib={
-            "name": _xml_text(project.path.name, "the project folder's name"),
+            "name": _xml_text(self.name, "the project folder's name"),
             "origin": f"workbench {__version__}",
-            "creatingUserGUID": self.user(project.user), "creationDateTime": now()})
+            "creatingUserGUID": self.user(self.creator), "creationDateTime": now()})
         users = self.add(root, "Users")
         codes = self._codebook()
-        documents = self.conn.execute(
-            "SELECT doc_id, name, kind, case_id, date, imported_by, imported_at FROM documents "
-            "WHERE status = 'active' ORDER BY name, doc_id").fetchall()
+        documents = _documents(self.conn)
         self.sources = {row["doc_id"]: guid("document", row["doc_id"]) for row in documents}
         attributes = self._attributes(documents)
         variables = self._variables(attributes)
@@ -160,9 +158,8 @@ class _Writer:
         """(entity, id) -> key -> (value, type); a document's kind and date are 'kind' and
         'date' (import reads them back)."""
         found: dict[tuple[str, str], dict[str, tuple[str, str]]] = defaultdict(dict)
-        for row in self.conn.execute("SELECT entity, entity_id, key, value, type "
-                                     "FROM attributes WHERE value IS NOT NULL ORDER BY key"):
-            found[(row["entity"], row["entity_id"])][row["key"]] = (row["value"], row["type"])
+        for row in attribute_values(self.conn).itertuples():
+            found[(row.entity, row.entity_id)][row.key] = (row.value, row.type)
         for row in documents:
             own = found[("document", row["doc_id"])]
             own.setdefault("kind", (row["kind"], "text"))
@@ -193,7 +190,7 @@ class _Writer:
                                                    f"'{key}'"))
 
     def _cases(self, root, documents, attributes, variables) -> None:
-        cases = [r[0] for r in self.conn.execute("SELECT case_id FROM cases ORDER BY case_id")]
+        cases = list(corpus.cases(self.conn)["case_id"])
         if not cases:
             return
         holder = self.add(root, "Cases")
@@ -263,7 +260,7 @@ class _Writer:
         """The ids a memo's NoteRef can point at: memos on anything else are left out."""
         codings = set(self.codings["coding_id"])
         codes = {c.id for c in codebook_store.stored_codes(self.conn)}
-        cases = {r[0] for r in self.conn.execute("SELECT case_id FROM cases")}
+        cases = set(corpus.cases(self.conn)["case_id"])
         return {"document": set(self.sources), "coding": codings, "code": codes,
                 "case": cases, "project": set()}
 
@@ -293,6 +290,15 @@ class _Writer:
                                                "name": _xml_text(name, f"set '{name}'")})
             for source in sources:
                 self.add(element, "MemberSource", {"targetGUID": source})
+
+
+def _documents(conn: sqlite3.Connection) -> list[dict]:
+    """The active documents, by name then id: doc_id, name, kind, case_id, date (None when
+    unknown), imported_by, imported_at."""
+    frame = corpus.documents(conn).sort_values(["name", "doc_id"], kind="stable")
+    columns = ["doc_id", "name", "kind", "case_id", "date", "imported_by", "imported_at"]
+    frame = frame[columns].astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
 
 
 def _variable_type(pairs: list[tuple[str, str]]) -> str:

@@ -11,7 +11,6 @@ import time
 import zipfile
 
 from workbench import Project
-from workbench.interop import import_qdpx
 
 N_SOURCES = 300
 
@@ -43,8 +42,8 @@ def many_sources(path):
 
 IMPORT = textwrap.dedent("""
     import sys
-    from workbench.interop import import_qdpx
-    import_qdpx(sys.argv[1], sys.argv[2], user="tess")
+    from workbench import Project
+    Project.import_qdpx(sys.argv[1], sys.argv[2], user="tess")
 """)
 
 
@@ -66,7 +65,7 @@ def test_a_killed_import_does_not_block_the_retry(tmp_path):
     # Killed with its database half-written: the target holds no project, and the retry
     # imports every source (before, the half-made project.sqlite refused it: WB-INTEROP-032).
     assert not (target / "project.sqlite").exists()
-    report = import_qdpx(archive, target, user="tess")
+    report = Project.import_qdpx(archive, target, user="tess")
     assert len(report.documents) == N_SOURCES and report.n_codings == N_SOURCES
     with Project.open(target) as project:
         # Each source's first 9 characters, "Interview", coded once (many_sources).
@@ -81,8 +80,8 @@ def test_an_import_into_an_empty_or_a_busy_folder_keeps_what_is_there(tmp_path):
     empty.mkdir()
     busy.mkdir()
     (busy / "notes.txt").write_text("my own notes")
-    import_qdpx(archive, empty, user="tess")
-    import_qdpx(archive, busy, user="tess")
+    Project.import_qdpx(archive, empty, user="tess")
+    Project.import_qdpx(archive, busy, user="tess")
     assert (empty / "project.sqlite").exists()
     assert sorted(p.name for p in busy.iterdir()) == ["notes.txt", "project.sqlite"]
     assert (busy / "notes.txt").read_text() == "my own notes"

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.corpus.normalise import normalise
-from workbench.interop._positions import SourceText, unit_for
+from workbench.refi_qda._positions import SourceText, unit_for
 
 
 @pytest.mark.parametrize(("origin", "unit"), [

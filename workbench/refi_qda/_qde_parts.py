@@ -27,10 +27,10 @@ from lxml import etree
 
 from workbench.corpus.normalise import normalise
 from workbench.errors import InteropError
-from workbench.interop._qde_records import VARIABLE_TYPES, Attribute, Case, Note, guid_key
+from workbench.refi_qda._qde_records import VARIABLE_TYPES, Attribute, Case, Note, guid_key
 
 if TYPE_CHECKING:
-    from workbench.interop._qde_read import _SourceReader
+    from workbench.refi_qda._qde_read import _SourceReader
 
 #: Coder names with a meaning in workbench: the consensus layer ``reconcile`` builds, the
 #: rule-based suggester as a pseudo-coder in agreement, and ``coder="*"`` (every coder).

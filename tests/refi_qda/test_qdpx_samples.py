@@ -14,10 +14,9 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from tests.interop.conftest import SAMPLES
+from tests.refi_qda.conftest import SAMPLES
 from workbench import Project
 from workbench.corpus.normalise import normalise
-from workbench.interop import import_qdpx
 
 # name: (sources, codes, selections, codings, unit the program's positions count)
 EXPECTED = {
@@ -56,7 +55,7 @@ def _expected_quotes(sample: str) -> Counter:
 def imported(request, tmp_path_factory):
     sample = request.param
     folder = tmp_path_factory.mktemp("samples") / sample
-    report = import_qdpx(SAMPLES / f"{sample}.qdpx", folder, user="tester")
+    report = Project.import_qdpx(SAMPLES / f"{sample}.qdpx", folder, user="tester")
     with Project.open(folder) as project:
         yield sample, report, project
 
@@ -96,8 +95,8 @@ def test_nearly_all_quotes_start_and_end_on_word_boundaries(imported):
 @pytest.mark.parametrize("sample", ["nvivo-win-12.6_small", "nvivo-mac-12.7"])
 def test_nvivo_positions_read_as_code_points_would_cut_words(sample, tmp_path):
     # The evidence for NVivo's unit: read as code points, most quotes fall mid-word
-    # (60/97 and 58/297 whole; see workbench/interop/_positions.py).
-    report = import_qdpx(SAMPLES / f"{sample}.qdpx", tmp_path / "p", user="t",
+    # (60/97 and 58/297 whole; see workbench/refi_qda/_positions.py).
+    report = Project.import_qdpx(SAMPLES / f"{sample}.qdpx", tmp_path / "p", user="t",
                          position_unit="codepoint")
     # ... and the report says so, naming the unit to try.
     assert any("position_unit='utf16'" in warning for warning in report.warnings)

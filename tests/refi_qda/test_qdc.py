@@ -10,18 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from tests.codebook.codebook_strategies import codebooks, xml_text
-from workbench.codebook import (
-    Code,
-    Codebook,
-    code_guid,
-    export_qdc,
-    import_qdc,
-    load_codebook,
-    validate,
-)
-from workbench.codebook.qdc import GUID_NAMESPACE, NAMESPACE
+from workbench.codebook import Code, Codebook, load_codebook, validate
 from workbench.errors import CodebookError, InteropError
-from workbench.interop import parse_xml
+from workbench.refi_qda import code_guid, export_qdc, import_qdc
+from workbench.refi_qda.qdc_write import GUID_NAMESPACE, NAMESPACE
+from workbench.safe_input import parse_xml
 
 NS = {"qdc": NAMESPACE}
 

@@ -1,6 +1,6 @@
 """Store a checked ``.qdpx`` import in a project, inside the caller's transaction.
 
-Documents go through ``Project.import_files`` like any text file: each source's canonical text
+Documents go through ``corpus.import_files`` like any text file: each source's canonical text
 is written to a scratch ``.txt`` file (behind an empty front matter block, or one holding its
 date, so that text which itself starts with ``---`` is kept whole), imported, then given its
 name from the ``.qdpx``. Cases and attributes are joined with the importer's
@@ -11,27 +11,25 @@ modules. Nothing here commits: the caller's ``project.atomic()`` does, or rolls 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench import coding
+from workbench import coding, corpus
 from workbench.codebook import ChangelogEntry, Codebook
 from workbench.codebook import store as codebook_store
 from workbench.corpus.cases import AttributeRow, apply_attributes, infer_type
 from workbench.corpus.importer import KINDS
 from workbench.corpus.manage import rename_document
+from workbench.corpus.views import document_by_digest
 from workbench.errors import InteropError
-from workbench.interop._qde_records import Parsed, Source
+from workbench.refi_qda._qde_records import Parsed, Source
 from workbench.store.audit import now
-
-if TYPE_CHECKING:
-    from workbench.project import Project
 
 
 @dataclass(frozen=True)
@@ -44,13 +42,15 @@ class Stored:
     merged: tuple[tuple[str, str], ...]
 
 
-def store(project: Project, parsed: Parsed, codebook: Codebook | None, *, archive: str
-          ) -> Stored:
-    """Store documents, cases, codebook, codings and memos; the caller holds the transaction."""
-    conn = project._conn
-    doc_ids, merged = _store_documents(project, parsed, archive)
+def store(conn: sqlite3.Connection, parsed: Parsed, codebook: Codebook | None, *,
+          archive: str, user: str, language: str) -> Stored:
+    """Store documents, cases, codebook, codings and memos; the caller holds the transaction.
+
+    ``user`` is who imports (the audit log's actor); ``language`` the project's, for
+    sentence splitting."""
+    doc_ids, merged = _store_documents(conn, parsed, archive, user=user, language=language)
     if codebook is not None:
-        codebook_store.set_codebook(conn, codebook, project.user)
+        codebook_store.set_codebook(conn, codebook, user)
     coding_ids = _store_codings(conn, parsed, doc_ids)
     targets = {"document": doc_ids, "coding": coding_ids}
     for note in parsed.notes:
@@ -106,9 +106,8 @@ def _kind(source: Source) -> str | None:
     return kind if kind in KINDS else None
 
 
-def _store_documents(project: Project, parsed: Parsed, archive: str
-                     ) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    conn = project._conn
+def _store_documents(conn: sqlite3.Connection, parsed: Parsed, archive: str, *, user: str,
+                     language: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     scratch_names = {s.guid: f"qdpx-source-{n:05d}.txt" for n, s in enumerate(parsed.sources)}
     by_kind: dict[str | None, list[Path]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="workbench-qdpx-") as folder:
@@ -117,26 +116,26 @@ def _store_documents(project: Project, parsed: Parsed, archive: str
             path.write_text(_scratch_text(source), encoding="utf-8", newline="")
             by_kind[_kind(source)].append(path)
         for kind, paths in by_kind.items():
-            project.import_files(paths, kind=kind, progress=False)
+            corpus.import_files(conn, paths, kind=kind, actor=user, language=language,
+                                progress=False)
     doc_ids, merged, first_of = {}, [], {}
     for source in parsed.sources:
         digest = hashlib.sha256(source.text.encode()).hexdigest()
         # The stored text must be the text the positions were mapped onto: same digest.
-        row = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ? ORDER BY name = ? "
-                           "DESC", (digest, scratch_names[source.guid])).fetchone()
-        if row is None:
+        doc_id = document_by_digest(conn, digest, prefer=scratch_names[source.guid])
+        if doc_id is None:
             raise InteropError(39, f"{archive}: source '{source.name}' could not be stored with "
                                "its text unchanged, so its codings could not be placed. Nothing "
                                "was imported. Please report this with the file.")
-        doc_ids[source.guid] = row["doc_id"]
-        if row["doc_id"] in first_of:
-            merged.append((source.name, first_of[row["doc_id"]]))
-        first_of.setdefault(row["doc_id"], source.name)
+        doc_ids[source.guid] = doc_id
+        if doc_id in first_of:
+            merged.append((source.name, first_of[doc_id]))
+        first_of.setdefault(doc_id, source.name)
     rows = _attribute_rows(parsed, scratch_names, _attribute_types(parsed))
-    apply_attributes(conn, rows, project.user)
+    apply_attributes(conn, rows, user)
     for source in parsed.sources:
         _name_document(conn, doc_ids[source.guid], scratch_names[source.guid], source,
-                       f"{archive}:{source.entry}", project.user)
+                       f"{archive}:{source.entry}", user)
     return doc_ids, merged
 
 
@@ -163,8 +162,7 @@ def _name_document(conn, doc_id: str, scratch: str, source: Source, path: str,
     """Give a document imported from a scratch file its name and origin in the .qdpx (one
     that was in the project already keeps its own; a source without a name is named by its
     id)."""
-    current = conn.execute("SELECT name FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-    if current["name"] == scratch:
+    if corpus.document(conn, doc_id).name == scratch:
         name = source.name if source.name.strip() else f"source {source.guid}"
         rename_document(conn, doc_id, name, actor, source_path=path)
 

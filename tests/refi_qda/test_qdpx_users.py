@@ -1,6 +1,6 @@
 """Users and GUIDs of an imported .qdpx: every coding stays with the person who made it.
 
-Each test writes a real .qdpx: the crafted project of tests/interop/conftest.py with a second
+Each test writes a real .qdpx: the crafted project of tests/refi_qda/conftest.py with a second
 user and a second coding ("world", positions 6-11 of its text) by that user.
 """
 
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.interop.conftest import CODE, CODING, SELECTION, USER, crafted_qde, write_qdpx
-from tests.interop.test_qdpx_hostile import refused
+from tests.refi_qda.conftest import CODE, CODING, SELECTION, USER, crafted_qde, write_qdpx
+from tests.refi_qda.test_qdpx_hostile import refused
 from workbench import Project
-from workbench.interop import import_qdpx
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER = "6B0F2C1E-0000-4000-8000-0000000000A2"
@@ -47,7 +46,7 @@ def test_two_users_sharing_a_guid_are_refused_naming_both(tmp_path):
 
 
 def test_two_users_with_one_name_are_kept_apart(tmp_path):
-    report = import_qdpx(write_qdpx(tmp_path / "names.qdpx", two_users("tess")),
+    report = Project.import_qdpx(write_qdpx(tmp_path / "names.qdpx", two_users("tess")),
                          tmp_path / "names", user="importer")
     # "Hello" (0-5) by the first tess, "world" (6-11) by the second.
     assert coders_and_quotes(tmp_path / "names") == [("tess", "Hello"),
@@ -57,7 +56,7 @@ def test_two_users_with_one_name_are_kept_apart(tmp_path):
 
 
 def test_a_user_called_consensus_is_renamed_and_survives_reconcile(tmp_path):
-    report = import_qdpx(write_qdpx(tmp_path / "cons.qdpx", two_users("consensus")),
+    report = Project.import_qdpx(write_qdpx(tmp_path / "cons.qdpx", two_users("consensus")),
                          tmp_path / "cons", user="importer")
     assert any("user 'consensus' is reserved in workbench; their codings and notes are under "
                "'consensus (imported)'" in w for w in report.warnings)
@@ -74,7 +73,7 @@ def test_a_user_called_consensus_is_renamed_and_survives_reconcile(tmp_path):
 
 
 def test_a_guid_given_to_two_selections_or_codings_is_refused(tmp_path):
-    # The crafted file's own selection and coding GUIDs (tests/interop/conftest.py), given
+    # The crafted file's own selection and coding GUIDs (tests/refi_qda/conftest.py), given
     # again to the second user's selection or coding.
     for what, guid, qde in (("selection", SELECTION, two_users("uma", selection=SELECTION[-12:])),
                             ("coding", CODING, two_users("uma", coding=CODING[-12:]))):
@@ -100,7 +99,7 @@ def test_every_coder_is_exported_from_a_reconciled_document(tmp_path):
     project.reconcile(["ana", "ben"], {}, default="ana")
     project.export_qdpx(tmp_path / "out.qdpx")
     project.close()
-    import_qdpx(tmp_path / "out.qdpx", tmp_path / "again")
+    Project.import_qdpx(tmp_path / "out.qdpx", tmp_path / "again")
     coders = [coder for coder, _ in coders_and_quotes(tmp_path / "again")]
     # One coding each by ana and ben, and the consensus layer's one (renamed on import, as
     # 'consensus' is reserved): 3 codings, hand-counted from the calls above.

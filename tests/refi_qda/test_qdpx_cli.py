@@ -7,22 +7,19 @@ import argparse
 import pytest
 
 from tests.conftest import P01, write
-from tests.interop.conftest import SAMPLES
+from tests.refi_qda.conftest import SAMPLES
 from workbench import Project
-from workbench.interop.cli import register
+from workbench.cli import build_parser
 
 
 def run(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="workbench")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     args.run(args)
 
 
 def test_commands_have_help_and_description():
-    parser = argparse.ArgumentParser(prog="workbench")
-    commands = parser.add_subparsers(dest="command")
-    register(commands)
+    commands = next(action for action in build_parser()._actions
+                    if isinstance(action, argparse._SubParsersAction))
     for name in ("export", "import-qdpx"):
         assert commands.choices[name].description
 

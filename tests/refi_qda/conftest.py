@@ -8,6 +8,14 @@ from pathlib import Path
 import pytest
 import xmlschema
 
+# The codebook fixtures the .qdc tests share with tests/codebook (one definition each):
+# imported here, pytest registers them for this folder too.
+from tests.codebook.conftest import (  # noqa: F401
+    codebook_schema,
+    samples,
+    small,
+    sociotechnical_path,
+)
 from tests.conftest import SHARED
 
 REFI = SHARED / "refi-qda"
