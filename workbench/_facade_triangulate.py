@@ -77,9 +77,12 @@ class TriangulationFacade:
 
     def mixed_matrix(self, by: str | Sequence[str] = "unit", period: str = "week", *,
                      codes: Sequence[str] = (), metrics: Sequence[str] = (),
-                     coder: str | None = None, survey_window: str = "28D"):
+                     coder: str | None = None, survey_window: str = "28D",
+                     window: str | None = None):
         """Coded evidence and log metrics in the same cells (key value x period): material,
-        code counts and densities per 1,000 words, log metrics; see ``MixedMatrix``."""
+        code counts and densities per 1,000 words, log metrics; see ``MixedMatrix``.
+        ``period`` is ``shift``, ``day``, ``week``, or a timeline event's id for its before,
+        during and after windows (``window="21D"``; by default the event's length)."""
         from workbench import triangulate
         from workbench.triangulate._engine import project_events
 
@@ -87,7 +90,7 @@ class TriangulationFacade:
             rules = triangulate.TimeRules(shifts, pd.Timedelta(survey_window))
             return triangulate.mixed_matrix(self._conn, events, by=by, period=period,
                                             codes=codes, metrics=metrics, coder=coder,
-                                            rules=rules)
+                                            rules=rules, window=window)
 
     def repair_gap(self, gap: str = "stale_share", repair: Sequence[str] | str = (), *,
                    by: str | Sequence[str] = "unit", period: str = "week",

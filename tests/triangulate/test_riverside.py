@@ -75,3 +75,26 @@ def test_the_command_prints_the_statement_and_writes_every_cell(riverside, tmp_p
     cells = pd.read_csv(out)
     # 3 wards x 12 weeks of logs (2025-03-03 to 2025-05-19): 36 cells.
     assert len(cells) == 36 and {"unit", "bucket_start", "gap", "repair"} <= set(cells)
+
+
+def test_an_event_and_its_windows_are_the_periods_of_a_matrix(riverside):
+    from workbench import Project
+
+    with Project.open(riverside) as project:
+        matrix = project.mixed_matrix(period="lab-interface-outage", codes=REPAIR,
+                                      metrics=["stale_share"], coder="ana")
+        weeks = project.mixed_matrix(codes=REPAIR, metrics=["stale_share"], coder="ana")
+    cells = matrix.cells.set_index(["unit", "window"])
+    # timeline.yaml: the outage runs 2025-03-31 06:40 to 2025-04-03 14:10 (3 days 7 h 30 min),
+    # so "before" is the same length before it and "after" the same length after it.
+    assert cells.loc[("4N", "before"), "bucket_start"] == pd.Timestamp("2025-03-27 23:10")
+    assert cells.loc[("4N", "during"), "bucket_end"] == pd.Timestamp("2025-04-03 14:10")
+    assert cells.loc[("4N", "after"), "bucket_end"] == pd.Timestamp("2025-04-06 21:40")
+    # "Nearly all alerts in the window carry stale lab inputs" (timeline.yaml, logs).
+    assert cells.loc[("4N", "during"), "stale_share"] > 0.9 > 0.1 > cells.loc[
+        ("4N", "before"), "stale_share"]
+    # Every repair coding placed during the outage is also in the weekly matrix's week of
+    # 31 March (the outage lies inside that week), so the counts cannot exceed it.
+    week = weeks.cells.set_index(["unit", "bucket_start"]).loc[("4N", pd.Timestamp(
+        "2025-03-31"))]
+    assert 0 < cells.loc[("4N", "during"), "workarounds"] <= week["workarounds"]

@@ -30,11 +30,11 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from workbench.errors import LogsError, TriangulationError
+from workbench.errors import TriangulationError
 from workbench.triangulate.evidence import TimeRules
 from workbench.triangulate.keys import ALL, crosswalk
 from workbench.triangulate.matrix import placed_evidence
-from workbench.triangulate.metrics import COUNTS, RATIOS, metric_cells, metric_column
+from workbench.triangulate.metrics import COUNTS, RATIOS, hourly_cells, metric_column
 from workbench.triangulate.timeline import event
 
 __all__ = ["AROUND_COLUMNS", "around"]
@@ -81,22 +81,6 @@ def _interval(before: np.ndarray, after: np.ndarray, statistic, resamples: int,
     return float(low), float(high)
 
 
-def _hourly(events: ir.Table, needed: Sequence[str], by: tuple[str, ...], rules: TimeRules
-            ) -> pd.DataFrame:
-    """The needed metric columns in hourly cells; a metric without hourly buckets (alerts per
-    nurse shift) comes in shift cells, cut at the shift starts."""
-    frames = []
-    for column in needed:
-        try:
-            frame = metric_cells(events, [column], period="hour", by=by, shifts=rules.shifts)
-        except LogsError as err:
-            if err.code != "WB-LOGS-020":
-                raise
-            frame = metric_cells(events, [column], period="shift", by=by, shifts=rules.shifts)
-        frames.append(frame.set_index(["bucket_start", *by]))
-    return pd.concat(frames, axis=1).reset_index()
-
-
 def _metric_rows(events: ir.Table, names: Sequence[str], anchor: pd.Timestamp,
                  width: pd.Timedelta, by: tuple[str, ...], rules: TimeRules, resamples: int,
                  rng: np.random.Generator, level: float) -> list[dict]:
@@ -104,7 +88,7 @@ def _metric_rows(events: ir.Table, names: Sequence[str], anchor: pd.Timestamp,
     parts = [(name, *metric_column(name)) for name in names]
     needed = sorted({c for _, column, _, _ in parts
                      for c in (RATIOS.get(column, ()) or (column,))} | {"alerts"})
-    hourly = _hourly(events, needed, by, rules)
+    hourly = hourly_cells(events, needed, by=by, shifts=rules.shifts)
     hourly = hourly[(hourly["bucket_start"] >= anchor - width) &
                     (hourly["bucket_start"] < anchor + width)]
     hourly["block"] = ((hourly["bucket_start"] - anchor) // _DAY).astype(int)

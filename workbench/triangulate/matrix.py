@@ -27,12 +27,24 @@ from workbench.coding.queries import document_attribute
 from workbench.corpus.views import document, documents, segments
 from workbench.errors import CodingError, TriangulationError
 from workbench.logs.mapping import Shifts
-from workbench.triangulate.cells import check_period, explode_keys, explode_periods, period_end
+from workbench.triangulate.cells import (
+    PERIODS,
+    check_period,
+    explode_keys,
+    explode_periods,
+    period_end,
+)
 from workbench.triangulate.evidence import TimeRules, place_codings, place_material
 from workbench.triangulate.keys import ALL, LOG_KEYS, crosswalk, key_values
 from workbench.triangulate.metrics import metric_cells
 from workbench.triangulate.references import references
-from workbench.triangulate.timeline import timeline
+from workbench.triangulate.timeline import event, timeline
+from workbench.triangulate.windows import (
+    WINDOW_COLUMNS,
+    event_windows,
+    explode_windows,
+    window_metrics,
+)
 
 __all__ = ["MixedMatrix", "mixed_matrix"]
 
@@ -102,7 +114,8 @@ def _document_facts(conn: sqlite3.Connection) -> pd.DataFrame:
 def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
                  by: str | Sequence[str] = "unit", period: str = "week",
                  codes: Sequence[str] = (), metrics: Sequence[str] = (),
-                 coder: str | None = None, rules: TimeRules | None = None) -> MixedMatrix:
+                 coder: str | None = None, rules: TimeRules | None = None,
+                 window: str | None = None) -> MixedMatrix:
     """Coded evidence and log metrics per cell (key value x period); see the module doc.
 
     Parameters
@@ -110,18 +123,23 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
     events : the canonical events table (:func:`workbench.logs.connect`), or None when the
         project has no logs (then ``metrics`` must be empty).
     by : ``unit`` and/or ``role``, read through the project's crosswalk.
-    period : ``shift``, ``day`` or ``week`` (the logs' buckets).
+    period : ``shift``, ``day`` or ``week`` (the logs' buckets), or the id of a timeline event:
+        then the cells are its before, during and after windows (:mod:`.windows`; a
+        ``window`` column names them).
     codes : code names or slugs; each counts its own codings and its descendants'.
     metrics : log metric columns (``stale_share``, ``median_minutes``, ``1 - ppv`` ...).
     coder : the layer to count (a coder, ``consensus``); None follows the counting rule of
         :mod:`workbench.coding.layers` (refuses to add several coders up).
     rules : shift times and the survey window; by default the logs' shift times.
+    window : with an event as ``period``, the length of the before and after windows
+        (``"21D"``); by default the event's own length.
     """
     by = (by,) if isinstance(by, str) else tuple(by)
     for key in by:
         if key not in LOG_KEYS:
             raise TriangulationError(1, f"cannot link by '{key}'; use {' or '.join(LOG_KEYS)}.")
-    period = check_period(period)
+    anchor = None if period in PERIODS else event(conn, period)
+    period = period if anchor else check_period(period)
     if metrics and events is None:
         raise TriangulationError(33, "this project has no deployment logs, so no log metric "
                                  "can be joined. Load them with project.load_logs(...), or "
@@ -129,17 +147,30 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
     rules = rules or TimeRules()
     codes = tuple(codes)
     keys = {k: crosswalk(conn)[k] for k in by}
-    logged = (metric_cells(events, metrics or ("alerts",), period=period, by=by,
-                           shifts=rules.shifts) if events is not None else None)
     material, evidence, unplaced, notes = placed_evidence(conn, keys, codes, coder, rules)
+    if anchor is None:
+        logged = (metric_cells(events, metrics or ("alerts",), period=period, by=by,
+                               shifts=rules.shifts) if events is not None else None)
+        horizon = _horizon(logged, material, period, rules.shifts)
+    else:
+        horizon = _coverage_end(events, material)
+        windows = event_windows(anchor, window, horizon)
+        logged = (window_metrics(events, metrics or ("alerts",), windows, by=by,
+                                 shifts=rules.shifts) if events is not None else None)
     known = _known_values(by, logged, material)
     notes += _unknown_values(material, by, known, logged is not None)
-    horizon = _horizon(logged, material, period, rules.shifts)
-    material = explode_periods(explode_keys(material, by, known, ALL), period, rules.shifts,
-                               horizon)
-    evidence = explode_periods(explode_keys(evidence, by, known, ALL), period, rules.shifts,
-                               horizon)
+    material, evidence = (explode_keys(f, by, known, ALL) for f in (material, evidence))
+    if anchor is None:
+        material, evidence = (explode_periods(f, period, rules.shifts, horizon)
+                              for f in (material, evidence))
+    else:
+        material, evidence = (explode_windows(f, windows, horizon)
+                              for f in (material, evidence))
     cells = _cells(material, evidence, logged, by, codes, tuple(metrics))
+    if anchor is not None:
+        cells = windows.merge(cells, on="bucket_start", how="left").dropna(subset=list(by))
+        cells = cells[[*by, *WINDOW_COLUMNS, *[c for c in cells if c not in (
+            *by, *WINDOW_COLUMNS)]]].reset_index(drop=True)
     if logged is not None:
         outside = cells["has_material"] & ~cells.set_index(["bucket_start", *by]).index.isin(
             logged.set_index(["bucket_start", *by]).index)
@@ -221,6 +252,16 @@ def _unknown_values(material, by, known, have_logs: bool) -> tuple[str, ...]:
                          f"in the logs ({', '.join(known[key])}): add them to the crosswalk "
                          f"(project.set_keys) or they stay cells without log metrics.")
     return tuple(notes)
+
+
+def _coverage_end(events, material) -> pd.Timestamp:
+    """The end of the last hour the logs cover (else the last time any evidence names)."""
+    if events is not None:
+        last = events.local_ts.max().to_pandas()
+        if last is not None and not pd.isna(last):
+            return pd.Timestamp(last).floor("h") + pd.Timedelta(hours=1)
+    times = pd.concat([material["t_start"], material["t_end"]]).dropna()
+    return times.max() if len(times) else pd.Timestamp("2262-01-01")
 
 
 def _horizon(logged, material, period: str, shifts: Shifts) -> pd.Timestamp:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import ibis.expr.types as ir
 import pandas as pd
 
-from workbench.errors import TriangulationError
+from workbench.errors import LogsError, TriangulationError
 from workbench.logs.mapping import Shifts
 from workbench.logs.metrics import METRICS
 
-__all__ = ["METRIC_COLUMNS", "metric_cells"]
+__all__ = ["COUNTS", "METRIC_COLUMNS", "RATIOS", "hourly_cells", "metric_cells", "pooled"]
 
 #: A metric column -> the metric that computes it (the first, cheapest one that has it).
 #: tests/triangulate/test_metrics.py checks each against the metric's real output.
@@ -118,3 +118,50 @@ def metric_cells(events: ir.Table, columns: Sequence[str], *, period: str, by: S
         merged = merged.merge(frame, on=keys, how="outer")
     ordered = merged[[*keys, *dict.fromkeys(columns)]]
     return ordered.sort_values(keys, kind="stable", ignore_index=True)
+
+
+def hourly_cells(events: ir.Table, needed: Sequence[str], *, by: Sequence[str],
+                 shifts: Shifts) -> pd.DataFrame:
+    """The needed metric columns in hourly cells, so that any window can be cut exactly at
+    an hour; a metric without hourly buckets (alerts per nurse shift) comes in shift cells,
+    cut at the shift starts."""
+    frames = []
+    for column in dict.fromkeys(needed):
+        try:
+            frame = metric_cells(events, [column], period="hour", by=by, shifts=shifts)
+        except LogsError as err:
+            if err.code != "WB-LOGS-020":
+                raise
+            frame = metric_cells(events, [column], period="shift", by=by, shifts=shifts)
+        frames.append(frame.set_index(["bucket_start", *by]))
+    return pd.concat(frames, axis=1).reset_index()
+
+
+def needed_columns(names: Sequence[str]) -> list[str]:
+    """The counted columns the pooled values of ``names`` are computed from."""
+    columns = {"alerts"}
+    for name in names:
+        column = metric_column(name)[0]
+        columns.update(RATIOS.get(column, (column,)))
+    return sorted(columns)
+
+
+def pooled(cells: pd.DataFrame, names: Sequence[str], group: Sequence[str]) -> pd.DataFrame:
+    """Metric values of longer cells pooled from hourly ones: a rate from its summed
+    numerator and denominator, a count summed, anything else (a median) the mean of its
+    hourly values weighted by alerts (an approximation, said in the docs)."""
+    sums = cells.groupby(list(group))[needed_columns(names)].sum(min_count=1)
+    weighted = cells.assign(**{c: cells[c] * cells["alerts"] for c in needed_columns(names)})
+    weighted_sums = weighted.groupby(list(group))[needed_columns(names)].sum(min_count=1)
+    out = pd.DataFrame(index=sums.index)
+    for name in names:
+        column, _, complement = metric_column(name)
+        if column in RATIOS:
+            num, den = RATIOS[column]
+            value = sums[num] / sums[den].where(sums[den] > 0)
+        elif column in COUNTS:
+            value = sums[column].fillna(0)
+        else:
+            value = weighted_sums[column] / sums["alerts"].where(sums["alerts"] > 0)
+        out[name] = 1 - value if complement else value
+    return out.reset_index()
