@@ -7,7 +7,8 @@ process on the same data, as a ratio:
 - one ``project.code()`` call, its own transaction (target < 5 ms), median of 200;
 - ``project.retrieve`` of one code with quotes, speakers and context (target < 100 ms) vs a
   plain indexed SQL query with ``substr``;
-- ``project.cooccurrence("overlap")`` (target < 2 s) vs a pandas self-merge on document.
+- ``project.cooccurrence("overlap", coder="ana")`` (target < 2 s) vs a pandas self-merge on
+  document of the same coder's codings (counts read one layer: issue 13).
 
     python benchmarks/bench_coding.py [--codings 100000] [--documents 200]
 """
@@ -78,8 +79,8 @@ def _bare_retrieve(project: Project, code_id: str) -> float:
     conn = project._conn
     start = time.perf_counter()
     conn.execute('SELECT c.coding_id, substr(d.text, c.start + 1, c."end" - c.start) '
-                 "FROM codings c JOIN documents d USING (doc_id) WHERE c.code_id = ?",
-                 (code_id,)).fetchall()
+                 "FROM codings c JOIN documents d USING (doc_id) WHERE c.code_id = ? "
+                 "AND c.coder = 'ana'", (code_id,)).fetchall()
     return time.perf_counter() - start
 
 
@@ -109,20 +110,22 @@ def main() -> None:
         print(f"  code_many with audit: {bulk:7.3f} s   bare executemany: {bare:7.3f} s   "
               f"ratio {bulk / bare:5.1f}   (target < 2 s)")
         doc = rows["doc_id"].iloc[0]
-        singles = [_timed(lambda i=i: project.code(doc, i, i + 10, "trust"))[0]
+        singles = [_timed(lambda i=i: project.code(doc, i, i + 10, "trust",
+                                                             coder="ana"))[0]
                    for i in range(200)]
         print(f"  one code() call:      {statistics.median(singles) * 1000:7.2f} ms "
               "(median of 200, target < 5 ms)")
         code_id = rows["code"].iloc[0]
-        retrieve = min(_timed(lambda: project.retrieve(code_id, context=80))[0]
+        retrieve = min(_timed(lambda: project.retrieve(code_id, context=80,
+                                                                coder="ana"))[0]
                        for _ in range(5))
         bare_retrieve = min(_bare_retrieve(project, code_id) for _ in range(5))
-        n_quotes = len(project.retrieve(code_id))
+        n_quotes = len(project.retrieve(code_id, coder="ana"))
         print(f"  retrieve one code ({n_quotes:,} quotes): {retrieve * 1000:7.1f} ms   bare "
               f"SQL: {bare_retrieve * 1000:6.1f} ms   ratio {retrieve / bare_retrieve:5.1f}   "
               "(target < 100 ms)")
-        cooc, pairs = _timed(lambda: project.cooccurrence("overlap"))
-        codings = project.codings()[["doc_id", "start", "end", "code_id"]]
+        cooc, pairs = _timed(lambda: project.cooccurrence("overlap", coder="ana"))
+        codings = project.codings(coder="ana")[["doc_id", "start", "end", "code_id"]]
         bare_cooc = _bare_cooccurrence(codings)
         print(f"  co-occurrence (overlap, {int(pairs['n'].sum()) // 2:,} pairs): {cooc:6.2f} s"
               f"   pandas self-merge: {bare_cooc:6.2f} s   ratio {cooc / bare_cooc:5.2f}   "
