@@ -191,8 +191,9 @@ def test_overview_puts_the_figures_side_by_side(events):
 
 
 def test_options_outside_the_allowed_set_are_refused(events):
-    with pytest.raises(LogsError, match="WB-LOGS-020.*bucket 'month'.*hour, shift, day, week"):
-        m.alert_volume(events, bucket="month")
+    with pytest.raises(LogsError,
+                       match="WB-LOGS-020.*bucket 'year'.*hour, shift, day, week, month"):
+        m.alert_volume(events, bucket="year")
     with pytest.raises(LogsError, match="WB-LOGS-021.*cannot group by 'ward'"):
         m.alert_volume(events, by="ward")
     with pytest.raises(LogsError, match="WB-LOGS-020.*alerts_per_nurse_shift.*'hour'"):
