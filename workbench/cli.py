@@ -16,7 +16,7 @@ from workbench import Project, __version__
 from workbench.codebook import diff, load_codebook
 from workbench.codebook.io import dump_yaml
 from workbench.coding import export_table
-from workbench.corpus import KINDS, UNITS
+from workbench.corpus import CASES, KINDS, UNITS
 from workbench.errors import WorkbenchError
 from workbench.example import build_example
 from workbench.logs import cli as logs_cli
@@ -32,7 +32,8 @@ def _init(args: argparse.Namespace) -> None:
 def _import(args: argparse.Namespace) -> None:
     with Project.open(args.dir) as project:
         report = project.import_files(args.files, kind=args.kind, attributes=args.attributes,
-                                      encoding=args.encoding)
+                                      encoding=args.encoding, cases=args.cases,
+                                      speakers=args.speaker or args.speaker_pattern)
     print(report)
 
 
@@ -173,7 +174,7 @@ def _export_qdpx(args: argparse.Namespace) -> None:
 
 def _import_qdpx(args: argparse.Namespace) -> None:
     report = Project.import_qdpx(args.file, args.dir, language=args.language,
-                                 position_unit=args.position_unit)
+                                 position_unit=args.position_unit, kind=args.kind)
     print(report)
 
 
@@ -200,6 +201,10 @@ def _add_qdpx_commands(subparsers) -> None:
     imported.add_argument("--position-unit", choices=POSITION_UNITS, default=None,
                           help="what the file's selection positions count (default: decided "
                           "by the program that wrote it)")
+    imported.add_argument("--kind", choices=KINDS, default=None,
+                          help="every document's kind, e.g. 'document' for comment threads or "
+                          "notes that are not transcripts (default: the file's 'kind' "
+                          "variable, else decided per document)")
     imported.set_defaults(run=_import_qdpx)
 
 
@@ -230,6 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--attributes", type=Path,
                      help="CSV or YAML of participant or document attributes")
     imp.add_argument("--encoding", help="text encoding, when detection gets it wrong")
+    named = imp.add_mutually_exclusive_group()
+    named.add_argument("--speaker", action="append", metavar="LABEL",
+                       help="a speaker label, as it opens lines ('Maya' for 'Maya: ...'); "
+                       "repeat for each speaker: only these labels then open turns")
+    named.add_argument("--speaker-pattern", metavar="REGEX",
+                       help="a regular expression for the speaker labels at the start of a "
+                       "line, e.g. '[A-Z][a-z]+ [0-9]:'")
+    imp.add_argument("--cases", choices=CASES, default=None,
+                     help="'speakers': make each speaker of a transcript with no case a case")
     imp.set_defaults(run=_import)
 
     info = commands.add_parser("info", help="summarise a project",

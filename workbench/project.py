@@ -81,19 +81,25 @@ class Project(CodebookFacade, TriangulationFacade):
     # -- corpus ----------------------------------------------------------------------------
     def import_files(self, paths, *, kind: str | None = None, attributes=None,
                      encoding: str | None = None, progress: bool = True,
-                     workers: int | None = None) -> corpus.ImportReport:
+                     workers: int | None = None, speakers: list[str] | str | None = None,
+                     cases: str | None = None) -> corpus.ImportReport:
         """Import transcripts, field notes and survey exports; all of them, or none.
 
         Parameters
         ----------
         paths : a file, a folder, or a list of them (.txt .md .docx .pdf .vtt .srt .csv).
         kind : interview, fieldnote, survey or document; None decides per file (speaker
-            turns make an interview, a dated header a field note).
+            turns found on strong evidence make an interview, a dated header a field note).
         attributes : a CSV or YAML sidecar (or DataFrame) of participant or document
             attributes, joined by a ``file`` column or by participant id in the file name.
         encoding : force a text encoding instead of detecting it.
         workers : processes that read and segment (default: up to 4 on Linux for 16 or more
             files, else 1); the result is the same whatever the number.
+        speakers : the speakers, when the automatic rule is wrong: a list of labels (only
+            ``Maya:``, ``Dev:`` ... open turns) or a regular expression matched at the start
+            of a line (``r"[A-Z][a-z]+ [0-9]:"``).
+        cases : ``"speakers"`` makes each speaker of a transcript with no case a case (see
+            :meth:`speakers_as_cases`).
 
         Returns
         -------
@@ -104,8 +110,15 @@ class Project(CodebookFacade, TriangulationFacade):
             self._conn, paths, kind=kind, attributes=attributes, actor=self.user,
             language=settings.get("language", "en"),
             model=settings.get("spacy_model") or None, encoding=encoding, progress=progress,
-            workers=workers,
+            workers=workers, speakers=speakers, cases=cases,
         )
+
+    def speakers_as_cases(self) -> list[str]:
+        """Make each speaker of the transcripts that belong to no case a case (the label as
+        written is its id); a coding there counts for the speaker whose turn it starts in.
+        Returns the cases formed. See :mod:`workbench.corpus.speakers`."""
+        with atomic(self._conn):
+            return corpus.speakers_as_cases(self._conn, self.user)
 
     def import_attributes(self, source) -> list[str]:
         """Join a participants or documents sidecar to documents already imported.
@@ -161,6 +174,15 @@ class Project(CodebookFacade, TriangulationFacade):
         with atomic(self._conn):
             return coding.code(self._conn, doc_id, start, end, code, coder or self.user,
                                memo=memo)
+
+    def code_text(self, doc: str, phrase: str, code: str, *, occurrence: int = 1,
+                  coder: str | None = None) -> coding.Coding:
+        """Apply ``code`` to a phrase of document ``doc`` (id or name), found by its exact
+        words in the canonical text: its ``occurrence``-th occurrence, counting from 1. A
+        phrase that is not there (or not that often) is refused, with close matches."""
+        with atomic(self._conn):
+            return coding.code_text(self._conn, doc, phrase, code, coder or self.user,
+                                    occurrence=occurrence)
 
     def code_segment(self, segment_id: str, code: str, coder: str | None = None
                      ) -> coding.Coding:
@@ -316,7 +338,8 @@ class Project(CodebookFacade, TriangulationFacade):
 
     @classmethod
     def import_qdpx(cls, source: str | Path, path: str | Path, *, user: str | None = None,
-                    language: str = "en", position_unit: str | None = None):
+                    language: str = "en", position_unit: str | None = None,
+                    kind: str | None = None):
         """Make a new project in ``path`` from a REFI-QDA ``.qdpx`` file; returns the import
         report (what was taken, skipped and adapted, and why).
 
@@ -326,13 +349,15 @@ class Project(CodebookFacade, TriangulationFacade):
         fails or is killed part-way leaves ``path`` as it was, and the retry works.
         ``user`` (default: ``$WORKBENCH_USER`` or the login name) is coder and author of
         whatever the file attributes to nobody; ``position_unit`` (``"codepoint"`` or
-        ``"utf16"``) overrides what the file's positions are read as counting."""
+        ``"utf16"``) overrides what the file's positions are read as counting; ``kind``
+        (interview, fieldnote, survey, document) is every document's kind, overriding the
+        file's ``kind`` variables and the transcript rule."""
         user = user or default_user()
         checked = refi_qda.check_qdpx(source, path, user=user, position_unit=position_unit)
         with refi_qda.new_project_folder(path) as folder, \
                 cls.create(folder, language=language, user=user) as project, project.atomic():
             return refi_qda.store_qdpx(project._conn, checked, project_dir=path, user=user,
-                                       language=language)
+                                       language=language, kind=kind)
 
     # -- reliability -----------------------------------------------------------------------
     def agreement(self, coders: list[str], unit: str = "segment", *, segment: str = "sentence",

@@ -42,7 +42,10 @@ def _events(project) -> pd.DataFrame:
 
 
 def _one_reject(report, project, problem: str, row: int, *words: str) -> pd.Series:
-    """The load rejected exactly one row: with this problem, at this row, saying these words."""
+    """The load rejected exactly one row: with this problem, at this row, saying these words.
+
+    Rows count as a spreadsheet or an editor does: in a CSV file the header is row 1, so
+    ``_rows()[i]`` is row ``i + 2``; in JSON Lines ``_rows()[i]`` is line ``i + 1``."""
     assert report.rows_rejected == 1, str(report)
     assert report.rejected_by_problem == {problem: 1}
     message = report.messages[0]
@@ -112,7 +115,8 @@ def test_an_empty_required_value_is_rejected_with_its_row(tmp_path, project):
     rows = _rows()
     rows[2]["event_id"] = ""
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
-    reject = _one_reject(report, project, "missing_value", 3, "event_id is empty")
+    # rows[2] is the third data record: row 4, the header being row 1 (issue 17)
+    reject = _one_reject(report, project, "missing_value", 4, "event_id is empty")
     assert '"event_type":"alert_acknowledged"' in reject["record"]
     assert report.rows_loaded == 3
 
@@ -128,14 +132,14 @@ def test_an_unparseable_timestamp_is_rejected_with_its_row(tmp_path, project):
     rows = _rows()
     rows[1]["ts"] = "31/03/2025 25:61"
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
-    _one_reject(report, project, "bad_timestamp", 2, "'31/03/2025 25:61' is not a timestamp")
+    _one_reject(report, project, "bad_timestamp", 3, "'31/03/2025 25:61' is not a timestamp")
 
 
 def test_an_unknown_event_type_is_rejected_with_its_row(tmp_path, project):
     rows = _rows()
     rows[3]["event_type"] = "patient_fell"
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
-    _one_reject(report, project, "unknown_event_type", 4, "'patient_fell' is not an event type")
+    _one_reject(report, project, "unknown_event_type", 5, "'patient_fell' is not an event type")
 
 
 def test_a_code_missing_from_the_mappings_table_is_rejected(tmp_path, project):
@@ -145,14 +149,14 @@ def test_a_code_missing_from_the_mappings_table_is_rejected(tmp_path, project):
     rows[2]["unit"] = "7 SOUTH"
     mapping = {**CANONICAL, "values": {"unit": {"4 NORTH": "4N"}}}
     report = load(project, write_csv(tmp_path / "log.csv", rows), mapping)
-    _one_reject(report, project, "unknown_value", 3, "unit '7 SOUTH' is not in values.unit")
+    _one_reject(report, project, "unknown_value", 4, "unit '7 SOUTH' is not in values.unit")
 
 
 def test_a_repeated_event_id_keeps_the_first_and_rejects_the_second(tmp_path, project):
     rows = _rows()
     rows[3]["event_id"] = "2"
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
-    _one_reject(report, project, "duplicate_event_id", 4, "'2' repeats log.csv row 2")
+    _one_reject(report, project, "duplicate_event_id", 5, "'2' repeats log.csv row 3")
     assert list(_events(project)["event_type"])[1] == "alert_delivered"
 
 
@@ -161,21 +165,21 @@ def test_an_event_id_loaded_before_is_a_duplicate(tmp_path, project):
     again = _rows("n")
     again[0]["event_id"] = "1"
     report = load(project, write_csv(tmp_path / "april.csv", again), CANONICAL)
-    _one_reject(report, project, "duplicate_event_id", 1, "'1' was already loaded (load 1)")
+    _one_reject(report, project, "duplicate_event_id", 2, "'1' was already loaded (load 1)")
 
 
 def test_an_answer_before_its_alert_is_out_of_order(tmp_path, project):
     rows = _rows()
     rows[2]["ts"] = "2025-03-31 06:30:00"  # acknowledged ten minutes before it fired
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
-    _one_reject(report, project, "out_of_order", 3, "answers alert 'A1', which fired later")
+    _one_reject(report, project, "out_of_order", 4, "answers alert 'A1', which fired later")
 
 
 def test_an_answer_before_an_alert_of_an_earlier_load_is_out_of_order(tmp_path, project):
     load(project, write_csv(tmp_path / "march.csv", _rows()), CANONICAL)
     late = {**_rows()[2], "event_id": "n9", "ts": "2025-03-31 06:00:00"}  # answers A1, early
     report = load(project, write_csv(tmp_path / "april.csv", [late]), CANONICAL)
-    _one_reject(report, project, "out_of_order", 1, "which fired later, at 2025-03-31 06:40:00")
+    _one_reject(report, project, "out_of_order", 2, "which fired later, at 2025-03-31 06:40:00")
 
 
 def test_a_repeat_of_a_rejected_row_is_kept(tmp_path, project):
@@ -183,7 +187,7 @@ def test_a_repeat_of_a_rejected_row_is_kept(tmp_path, project):
     rows[0]["score"] = "high"  # row 1 fails a row check, so row 4's reuse of its id is no repeat
     rows[3]["event_id"] = "1"
     report = load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
-    _one_reject(report, project, "unknown_value", 1, "'high' is not a number")
+    _one_reject(report, project, "unknown_value", 2, "'high' is not a number")
     assert list(_events(project)["event_type"]) == ["deterioration", "alert_delivered",
                                                      "alert_acknowledged"]
 
@@ -197,10 +201,11 @@ def test_every_event_keeps_its_file_and_row(tmp_path, project):
                              "USING (load_id, file_id) ORDER BY e.load_id, e.row").fetchall()
     finally:
         conn.close()
-    # _rows() writes four events, one a line, below the header (row 1 is line 2).
+    # _rows() writes four events, one a line, below the header: rows 2 to 5 as a spreadsheet
+    # or an editor numbers them, the header being row 1 (issue 17).
     assert [(e, Path(f).name, r) for e, f, r in found] == [
-        *[(str(i), "march.csv", i) for i in range(1, 5)],
-        *[(f"n{i}", "april.csv", i) for i in range(1, 5)]]
+        *[(str(i), "march.csv", i + 1) for i in range(1, 5)],
+        *[(f"n{i}", "april.csv", i + 1) for i in range(1, 5)]]
 
 
 def test_alert_ids_are_derived_when_the_site_has_none(tmp_path, project):

@@ -55,10 +55,11 @@ def test_offsets_are_honoured_and_clock_changes_refused_row_by_row(tmp_path, pro
     report = load(project, write_csv(tmp_path / "log.csv", rows), CHICAGO)
     assert report.rejected_by_problem == {"ambiguous_time": 1, "nonexistent_time": 1}
     found = rejects(project).set_index("row")
-    assert found.loc[4, "problem"] == "nonexistent_time"  # row 4: 02:30 was skipped
-    assert "'2025-03-09 02:30:00' never showed on the clocks" in found.loc[4, "reason"]
-    assert found.loc[7, "problem"] == "ambiguous_time"  # row 7: 01:30 happened twice
-    assert "showed twice" in found.loc[7, "reason"]
+    # Rows as a spreadsheet counts them, the header being row 1: the fourth record is row 5.
+    assert found.loc[5, "problem"] == "nonexistent_time"  # record 4: 02:30 was skipped
+    assert "'2025-03-09 02:30:00' never showed on the clocks" in found.loc[5, "reason"]
+    assert found.loc[8, "problem"] == "ambiguous_time"  # record 7: 01:30 happened twice
+    assert "showed twice" in found.loc[8, "reason"]
     # Each instant by hand from the offsets above; local_ts is that instant in Chicago.
     assert _times(project) == {
         "spring-naive": ("2025-03-09 07:50:00+00:00", "2025-03-09 01:50:00"),  # CST, UTC-6
@@ -111,7 +112,7 @@ def test_a_timestamp_format_with_an_offset_reads_instants(tmp_path, project):
     rows[1]["ts"] = "31.03.2025 06:40:09"  # no offset: does not match the format
     mapping = {**CHICAGO, "timestamp_format": "%d.%m.%Y %H:%M %z"}
     report = load(project, write_csv(tmp_path / "log.csv", rows[:2]), mapping)
-    _one_reject(report, project, "bad_timestamp", 2, "expected %d.%m.%Y %H:%M %z")
+    _one_reject(report, project, "bad_timestamp", 3, "expected %d.%m.%Y %H:%M %z")
     assert _times(project)["1"] == ("2025-03-31 06:40:00+00:00", "2025-03-31 01:40:00")
 
 
@@ -150,15 +151,17 @@ def test_records_with_extra_or_missing_fields_are_rejects_and_rows_keep_their_nu
     report = load(project, path, CANONICAL)
     assert report.rejected_by_problem == {"wrong_field_count": 2}, str(report)
     found = rejects(project).set_index("row")
-    assert "fewer fields than the header (15)" in found.loc[2, "reason"]
-    assert "more fields than the header (15)" in found.loc[3, "reason"]
-    assert found.loc[3, "record"].startswith('"3,2025-03-31 08:00:00')
+    # Records 2 and 3 are rows 3 and 4: the header is row 1, as a spreadsheet counts.
+    assert "fewer fields than the header (15)" in found.loc[3, "reason"]
+    assert "more fields than the header (15)" in found.loc[4, "reason"]
+    assert found.loc[4, "record"].startswith('"3,2025-03-31 08:00:00')
     events = _events(project).set_index("event_id")
     assert events.loc["1", "comment"] == "two\nlines"
     assert events.loc["4", "comment"] == 'a "quoted"\ncomment'
-    # Rows count records, not lines (record 1 spans two lines); a trailing empty field more
-    # than the header holds no value and is dropped by DuckDB's reader, so row 5 loads.
-    assert dict(zip(*_provenance(project), strict=True)) == {"1": 1, "4": 4, "5": 5}
+    # Rows count records as a spreadsheet does (header row 1; record 1 spans two lines but is
+    # row 2); a trailing empty field more than the header holds no value and is dropped by
+    # DuckDB's reader, so record 5 (row 6) loads.
+    assert dict(zip(*_provenance(project), strict=True)) == {"1": 2, "4": 5, "5": 6}
 
 
 def _provenance(project) -> tuple[list[str], list[int]]:

@@ -17,6 +17,7 @@ unit B: nurse m1 signs on for the day shift.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.logs.conftest import CANONICAL, write_csv
@@ -191,9 +192,26 @@ def test_overview_puts_the_figures_side_by_side(events):
 
 
 def test_options_outside_the_allowed_set_are_refused(events):
-    with pytest.raises(LogsError, match="WB-LOGS-020.*bucket 'month'.*hour, shift, day, week"):
-        m.alert_volume(events, bucket="month")
+    with pytest.raises(LogsError,
+                       match="WB-LOGS-020.*bucket 'year'.*hour, shift, day, week, month"):
+        m.alert_volume(events, bucket="year")
     with pytest.raises(LogsError, match="WB-LOGS-021.*cannot group by 'ward'"):
         m.alert_volume(events, by="ward")
     with pytest.raises(LogsError, match="WB-LOGS-020.*alerts_per_nurse_shift.*'hour'"):
         m.alerts_per_nurse_shift(events, bucket="hour")
+
+
+def test_a_month_bucket_starts_on_the_first_at_midnight_for_every_metric_that_takes_week(
+        events):
+    # Every event is on 3 or 4 March 2025 (site's clock), so every month bucket starts on
+    # 2025-03-01 00:00 (issue 17); a metric that takes week must take month.
+    for name, metric in m.METRICS.items():
+        try:
+            metric(events, bucket="week")
+        except LogsError:
+            continue
+        frame = metric(events, bucket="month")
+        assert set(pd.to_datetime(frame["bucket_start"])) == {pd.Timestamp("2025-03-01")}, name
+    # The same counts as by day and week: A a1-a4, B a5; A's lab down 22:00-02:00 = 240 min.
+    assert _rows(m.alert_volume(events, bucket="month"), "unit", "alerts") == [("A", 4), ("B", 1)]
+    assert _rows(m.downtime(events, bucket="month"), "unit", "downtime_minutes") == [("A", 240.0)]

@@ -46,3 +46,19 @@ def test_import_prints_the_report(tmp_path, capsys):
 def test_position_unit_is_checked_against_the_allowed_values(tmp_path):
     with pytest.raises(SystemExit):
         run(["import-qdpx", "x.qdpx", str(tmp_path / "p"), "--position-unit", "bytes"])
+
+
+def test_import_qdpx_kind_says_what_the_documents_are(tmp_path):
+    # A text with alternating Maya:/Dev: labels reads as an interview; the user who knows it
+    # is a comment thread says so with --kind (issue 17), and no turns are made up.
+    thread = write(tmp_path, "thread.txt", "Maya: the board is pale.\nDev: agreed.\n"
+                   "Maya: fixed now?\nDev: yes.\n")
+    with Project.create(tmp_path / "study", user="ana") as project:
+        project.import_files([thread], progress=False)
+        assert project.documents().loc[0, "kind"] == "interview"
+        project.export_qdpx(tmp_path / "study.qdpx")
+    run(["import-qdpx", str(tmp_path / "study.qdpx"), str(tmp_path / "copy"), "--kind",
+         "document"])
+    with Project.open(tmp_path / "copy") as copy:
+        assert copy.documents()["kind"].tolist() == ["document"]
+        assert copy.segments("turn").empty

@@ -16,6 +16,7 @@ from workbench.coding.codings import (
 )
 from workbench.coding.layers import ALL_CODERS, CONSENSUS, RESERVED
 from workbench.coding.memos import edit_memo, memos_frame, write_memo
+from workbench.coding.phrases import code_text
 from workbench.coding.queries import (
     COOCCURRENCE_MODES,
     MATRIX_VALUES,
@@ -43,6 +44,7 @@ __all__ = [
     "case_matrix",
     "code",
     "code_many",
+    "code_text",
     "code_matrix",
     "codings_frame",
     "cooccurrence",

@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.codebook.store import code_ids
 from workbench.coding._intervals import overlapping_pairs
 from workbench.coding.layers import counting_layer
+from workbench.corpus.speakers import case_characters, coding_cases
 from workbench.corpus.views import attributes_wide, document_lengths, document_table
 from workbench.errors import CodingError
 from workbench.exports import write_table
@@ -47,18 +48,28 @@ def document_attribute(conn: sqlite3.Connection, key: str) -> pd.Series:
 
 def coded_spans(conn: sqlite3.Connection, coder: str | None = None) -> pd.DataFrame:
     """Active codings of the layer ``coder`` chooses, without their text (what counting needs):
-    coding_id, doc_id, case_id, start, end, code_id, code, coder."""
+    coding_id, doc_id, case_id (the coding's case: see ``workbench.corpus.speakers``), start,
+    end, code_id, code, coder."""
     where, params = counting_layer(conn, coder)
-    return pd.read_sql_query(
+    codings = pd.read_sql_query(
         f"""SELECT c.coding_id, c.doc_id, d.case_id, c.start, c."end", c.code_id,
                    k.name AS code, c.coder
             FROM codings c JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
             WHERE c.status = 'active' AND d.status = 'active' AND {where}""", conn,
         params=params)
+    return codings.assign(case_id=coding_cases(conn, codings))
 
 
 def _with(conn: sqlite3.Connection, codings: pd.DataFrame, by: str) -> pd.DataFrame:
-    return codings.assign(**{by: codings["doc_id"].map(document_attribute(conn, by))})
+    """``codings`` with a column ``by``: the document's value, else the coding's case's (a
+    speaker's case where the document has none)."""
+    if by == "case":
+        return codings.assign(case=codings["case_id"])
+    values = codings["doc_id"].map(document_attribute(conn, by))
+    cases = attributes_wide(conn, "case", "case_id").set_index("case_id")
+    if by in cases:
+        values = values.combine_first(codings["case_id"].map(cases[by]))
+    return codings.assign(**{by: values})
 
 
 def _coded_characters(codings: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -175,14 +186,25 @@ def case_matrix(conn: sqlite3.Connection, value: str = "presence", *,
     read, coded or not), one column per code id: ``presence`` 0/1, ``count`` of codings, or
     ``share`` of the case's characters coded. ``matrix.loc["ana"]`` is one coder's
     case x code matrix.
+
+    A coding counts for its case: its document's, or in a document of no case the case of
+    the speaker whose turn it starts in (``workbench.corpus.speakers``); a speaker case's
+    characters are those of its turns. A project with no cases is refused (WB-CODING-048)
+    with what to do, rather than given an empty matrix.
     """
     if value not in MATRIX_VALUES:
         raise CodingError(33, f"value={value!r} is not one of: {', '.join(MATRIX_VALUES)}.")
     cases = pd.read_sql_query("SELECT case_id FROM cases ORDER BY case_id", conn)["case_id"]
+    if cases.empty:
+        raise CodingError(48, "this project has no cases, so there is no case x code matrix. "
+                          "Link documents to participants with an attributes file "
+                          "(project.import_attributes('participants.csv'), ids as in the file "
+                          "names), or make each speaker of a transcript a case "
+                          "(project.speakers_as_cases()).")
     codes = code_ids(conn)
     table = frequencies(conn, "case", coder=coder)
     if value == "share":
-        sizes = document_table(conn).groupby("case", dropna=False)["n_chars"].sum()
+        sizes = case_characters(conn, document_table(conn))
         table["value"] = table["characters"] / table["case"].map(sizes)
     else:
         table["value"] = table["codings"] if value == "count" else 1

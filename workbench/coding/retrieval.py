@@ -8,6 +8,7 @@ import pandas as pd
 
 from workbench.coding.codings import code_and_descendants
 from workbench.coding.layers import counting_layer
+from workbench.corpus.speakers import coding_cases
 from workbench.corpus.views import attributes_wide
 from workbench.errors import CodingError
 
@@ -16,9 +17,10 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
              coder: str | None = None) -> pd.DataFrame:
     """Every active coding of ``code`` and its descendants, in document order.
 
-    Columns: coding_id, doc_id, document, kind, date, case_id, speaker (of the turn the quote
-    starts in), start, end, code_id, code, coder, origin, before, text, after (``context``
-    characters either side, cut at the document's edges), then the attributes: the
+    Columns: coding_id, doc_id, document, kind, date, case_id (the document's case, or in a
+    document of no case the speaker's, see ``workbench.corpus.speakers``), speaker (of the
+    turn the quote starts in), start, end, code_id, code, coder, origin, before, text, after
+    (``context`` characters either side, cut at the document's edges), then the attributes: the
     document's own and its case's, one column per name. Where both have an attribute of the
     same name (a field note's ``ward`` and its observer's), the document's value wins, as in
     ``frequencies(by=...)``. ``coder`` chooses the layer by the rule every count follows
@@ -47,7 +49,7 @@ def retrieve(conn: sqlite3.Connection, code: str, *, context: int = 0,
           AND c.code_id IN ({', '.join('?' * len(ids))}) AND {layer}
         ORDER BY d.name, c.start, c."end"
         """, conn, params=params)
-    return _with_attributes(conn, frame)
+    return _with_attributes(conn, frame.assign(case_id=coding_cases(conn, frame)))
 
 
 def _with_attributes(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,13 +2,15 @@
 
 from workbench.corpus import manage
 from workbench.corpus.cases import read_attributes
-from workbench.corpus.importer import KINDS, ImportReport, import_files
+from workbench.corpus.importer import CASES, KINDS, ImportReport, import_files
 from workbench.corpus.normalise import normalise
 from workbench.corpus.segment import UNITS, Segment, segment, sentence_pipeline
+from workbench.corpus.speakers import speakers_as_cases
 from workbench.corpus.transcript import Turn, parse_turns
 from workbench.corpus.views import Document, cases, document, documents, segments, summary
 
 __all__ = [
+    "CASES",
     "KINDS",
     "UNITS",
     "Document",
@@ -26,5 +28,6 @@ __all__ = [
     "segment",
     "segments",
     "sentence_pipeline",
+    "speakers_as_cases",
     "summary",
 ]

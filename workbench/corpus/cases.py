@@ -2,8 +2,9 @@
 
 A sidecar (CSV or YAML) holds one row per participant or per file. Rows join to documents
 by a ``file`` column (the document's file name) or, without one, by an id column
-(``participant_id``, ``case_id``, ...) whose value appears as a word in the file name
-(``interview_P01.docx`` belongs to ``P01``). With an id column the row forms a **case**
+(``participant_id``, ``case_id``, ...) whose value appears in the file name with no letter or
+digit touching it (``interview_P01.docx`` and ``interview_admin-1.txt`` belong to ``P01`` and
+``admin-1``). With an id column the row forms a **case**
 and its other columns are case attributes; with only a file column they are document
 attributes. Values are typed as number, date or text from the whole column.
 """
@@ -137,9 +138,13 @@ def matches(row: AttributeRow, document_name: str) -> bool:
     """Whether a sidecar row is about the document called ``document_name``."""
     if row.file is not None:
         return Path(row.file).name == document_name.split("#", 1)[0]
-    stem = Path(document_name).stem
-    words = {w.lower() for w in re.split(r"[^0-9A-Za-z]+", stem) if w}
-    return row.case_id is not None and row.case_id.lower() in words
+    if row.case_id is None:
+        return False
+    # The id stands apart in the name: no letter or digit touches it on either side, so an
+    # id with a hyphen or space (``admin-1``) matches ``interview_admin-1.txt`` and ``P1``
+    # does not match ``interview_P10.txt``.
+    alone = rf"(?<![^\W_]){re.escape(row.case_id)}(?![^\W_])"
+    return re.search(alone, Path(document_name).stem, re.IGNORECASE) is not None
 
 
 def ensure_case(conn, case_id: str, stamp: str) -> None:

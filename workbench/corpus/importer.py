@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -44,13 +45,16 @@ from workbench.corpus.folders import expand_paths
 from workbench.corpus.manage import set_case
 from workbench.corpus.readers import SourceDocument, read_file
 from workbench.corpus.segment import segment_rows, sentence_pipeline
-from workbench.corpus.transcript import Turn, parse_turns
+from workbench.corpus.speakers import speakers_as_cases
+from workbench.corpus.transcript import Turn, named_labels, parse_turns
 from workbench.corpus.views import find_document
 from workbench.errors import ImportError_, WorkbenchError
 from workbench.store import append_audit, atomic
 from workbench.store.audit import now
 
 KINDS = ("interview", "fieldnote", "survey", "document")
+#: What ``cases=`` may ask of an import: each speaker of a transcript with no case a case.
+CASES = ("speakers",)
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,15 @@ class ImportReport:
     unmatched_attributes: tuple[str, ...] = ()
     n_segments: int = 0
     n_words: int = 0
+    cases_formed: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         lines = [f"imported {len(self.imported)} document(s), {self.n_words:,} words, "
                  f"{self.n_segments:,} segments"]
         lines += [f"skipped {name}: {why}" for name, why in self.skipped]
         lines += [f"attribute row matched no document: {row}" for row in self.unmatched_attributes]
+        if self.cases_formed:
+            lines.append(f"speakers made cases: {', '.join(self.cases_formed)}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -88,18 +95,23 @@ def document_id(source: SourceDocument) -> str:
     return digest[:16]
 
 
-def _kind_and_turns(source: SourceDocument, kind: str | None, date: str | None):
-    """Decide the kind (unless given) and find speaker turns where the kind has them."""
+def _kind_and_turns(source: SourceDocument, kind: str | None, date: str | None,
+                    speakers: list[str] | str | None = None):
+    """Decide the kind (unless given) and find speaker turns where the kind has them.
+
+    Undecided, a text is an interview when its turns are found on strong evidence (see
+    :mod:`workbench.corpus.transcript`) by at least two speakers, or when any turn opens with
+    a label the caller named in ``speakers``."""
     if source.turns is not None:
         turns = [Turn(*t) for t in source.turns]
         return kind or source.kind or "interview", turns
     wanted = kind or source.kind
     if wanted in ("fieldnote", "document"):
         return wanted, []
-    turns = parse_turns(source.text)
+    turns = parse_turns(source.text, speakers)
     if wanted is None:
-        speakers = {t.speaker for t in turns}
-        if len(speakers) >= 2 and len(turns) >= 3:
+        if (speakers is not None and turns) or (
+                len({t.speaker for t in turns}) >= 2 and len(turns) >= 3):
             wanted = "interview"
         else:
             wanted, turns = ("fieldnote" if date else "document"), []
@@ -139,6 +151,7 @@ class _Job:
     template: Path
     stamp: str
     actor: str
+    speakers: list[str] | str | None = None
 
 
 def _prepare_file(job: _Job) -> list[_Prepared]:
@@ -152,7 +165,7 @@ def _prepare_file(job: _Job) -> list[_Prepared]:
             doc_id = document_id(source)
             date = source.attributes.get("date")
             date = None if date is None else str(date)
-            doc_kind, turns = _kind_and_turns(source, job.kind, date)
+            doc_kind, turns = _kind_and_turns(source, job.kind, date, job.speakers)
             rows = list(segment_rows(source.text, turns,
                                      sentence_pipeline(job.language, job.model)))
             text, n_words = source.text, len(source.text.split())
@@ -216,10 +229,16 @@ def import_files(
     encoding: str | None = None,
     progress: bool = True,
     workers: int | None = None,
+    speakers: list[str] | str | None = None,
+    cases: str | None = None,
 ) -> ImportReport:
     """Import files into the project behind ``conn``; see :meth:`workbench.Project.import_files`."""
     if kind is not None and kind not in KINDS:
         raise ImportError_(26, f"kind={kind!r} is not one of: {', '.join(KINDS)}.")
+    if cases is not None and cases not in CASES:
+        raise ImportError_(38, f"cases={cases!r} is not one of: {', '.join(CASES)}. Leave it "
+                           "out to take cases from an attributes file only.")
+    speakers = _checked_speakers(speakers)
     files, links = expand_paths(paths)
     if not files:
         raise ImportError_(27, "no files to import. Name files, or a folder that holds some"
@@ -229,8 +248,8 @@ def import_files(
     template = conn.execute("PRAGMA database_list").fetchone()[2]
     with tempfile.TemporaryDirectory(prefix="workbench-import-") as folder:
         stamp = now()
-        jobs = [_Job(path, kind, encoding, language, model, folder, template, stamp, actor)
-                for path in files]
+        jobs = [_Job(path, kind, encoding, language, model, folder, template, stamp, actor,
+                     speakers) for path in files]
         staging = Staging(Path(folder))
         seen: dict[str, str] = {}
         skipped: list[tuple[str, str]] = list(links)
@@ -242,10 +261,28 @@ def import_files(
                     _stage(conn, staging, document, seen, skipped)
             staging.db.execute("COMMIT")
             close_scratch_files(folder)
-            return _commit(conn, staging, sidecar, actor, stamp, skipped)
+            return _commit(conn, staging, sidecar, actor, stamp, skipped, cases)
         finally:
             close_scratch_files(folder)
             staging.db.close()
+
+
+def _checked_speakers(speakers) -> list[str] | str | None:
+    """``speakers=`` as given, once checked: a list of labels, or a regular expression."""
+    if speakers is None:
+        return None
+    if isinstance(speakers, str):
+        try:
+            named_labels(speakers)
+        except re.error as err:
+            raise ImportError_(39, f"speakers={speakers!r} is not a regular expression "
+                               f"({err}). Fix the pattern, or give a list of labels.") from err
+        return speakers
+    labels = [s.strip() if isinstance(s, str) else s for s in speakers]
+    if not labels or not all(isinstance(s, str) and s for s in labels):
+        raise ImportError_(40, f"speakers={speakers!r}: give the speaker labels as a list of "
+                           "names as they open the lines (['Maya', 'Dev']), or a pattern.")
+    return labels
 
 
 def _stage(conn, staging: Staging, prepared: _Prepared, seen, skipped) -> None:
@@ -290,9 +327,9 @@ def repr_json(value: dict) -> str:
 
 
 def _commit(conn, staging: Staging, sidecar: list[AttributeRow], actor: str, stamp: str,
-            skipped: list[tuple[str, str]]) -> ImportReport:
-    """Copy the staged documents and segments into the project and join attributes, in one
-    transaction."""
+            skipped: list[tuple[str, str]], cases: str | None) -> ImportReport:
+    """Copy the staged documents and segments into the project, join attributes and (with
+    ``cases="speakers"``) form the speakers' cases, in one transaction."""
     staged = [Staged(*r) for r in staging.db.execute(
         f"SELECT {', '.join(Staged._fields)} FROM doc_meta ORDER BY rowid")]
     files = {f: f"scratch_{i}" for i, f in enumerate(sorted({r.scratch_file for r in staged}))}
@@ -318,6 +355,8 @@ def _commit(conn, staging: Staging, sidecar: list[AttributeRow], actor: str, sta
             for row in new:
                 _store_document_meta(conn, row, stamp, actor)
             unmatched = apply_attributes(conn, sidecar, actor)
+            formed = (speakers_as_cases(conn, actor, [r.doc_id for r in new])
+                      if cases == "speakers" else [])
     finally:
         if attach:
             conn.execute("PRAGMA foreign_keys = ON")
@@ -330,6 +369,7 @@ def _commit(conn, staging: Staging, sidecar: list[AttributeRow], actor: str, sta
         unmatched_attributes=tuple(unmatched),
         n_segments=sum(r.n_segments for r in new),
         n_words=sum(r.n_words for r in new),
+        cases_formed=tuple(formed),
     )
 
 

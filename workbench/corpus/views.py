@@ -115,11 +115,18 @@ def segments(conn: sqlite3.Connection, unit: str = "sentence", doc_id: str | Non
 
 
 def cases(conn: sqlite3.Connection) -> pd.DataFrame:
-    """One row per case: case_id, n_documents, then one typed column per case attribute."""
+    """One row per case: case_id, n_documents (the active documents it belongs to or, as a
+    speaker, speaks in: see ``workbench.corpus.speakers``), then one typed column per case
+    attribute."""
     frame = pd.read_sql_query(
         """
-        SELECT c.case_id, count(d.doc_id) AS n_documents
-        FROM cases c LEFT JOIN documents d ON d.case_id = c.case_id AND d.status = 'active'
+        WITH linked AS (
+          SELECT case_id, doc_id FROM documents WHERE status = 'active' AND case_id IS NOT NULL
+          UNION
+          SELECT s.speaker, s.doc_id FROM segments s JOIN documents d USING (doc_id)
+          WHERE s.unit = 'turn' AND d.case_id IS NULL AND d.status = 'active')
+        SELECT c.case_id, count(l.doc_id) AS n_documents
+        FROM cases c LEFT JOIN linked l ON l.case_id = c.case_id
         GROUP BY c.case_id ORDER BY c.case_id
         """,
         conn,

@@ -24,8 +24,9 @@ ALERT_KEYS = ("unit", "role", "actor", "shift", "hour_of_day")
 PLACE_KEYS = ("unit", "shift", "hour_of_day")
 
 #: Time buckets: the site's wall-clock hour, shift (day or night, starting at the mapping's
-#: shift times), calendar day, or ISO week (starting on Monday).
-BUCKETS = ("hour", "shift", "day", "week")
+#: shift times), calendar day, ISO week (starting on Monday 00:00), or calendar month
+#: (starting on its first day at 00:00), all on the site's clock.
+BUCKETS = ("hour", "shift", "day", "week", "month")
 #: Grouping keys and the column each is read from; ``shift`` (day/night) and ``hour_of_day``
 #: (0-23) come from the local time, so patterns by time of day can be seen across weeks.
 KEYS = ("unit", "role", "actor", "shift", "hour_of_day", "interface")
@@ -63,6 +64,8 @@ def bucket_start(local: ir.TimestampValue, bucket: str, shifts: Shifts) -> ir.Ti
         return local.truncate("D")
     if bucket == "week":
         return local.truncate("W")
+    if bucket == "month":
+        return local.truncate("M")
     base = (local - ibis.interval(minutes=shifts.day_minute)).truncate("D")
     return ibis.ifelse(shift_is_day(local, shifts),
                        base + ibis.interval(minutes=shifts.day_minute),

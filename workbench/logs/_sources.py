@@ -2,8 +2,10 @@
 
 A *source* is one CSV or JSON Lines file, or one Parquet file or folder of (partitioned)
 Parquet files read as a single dataset. Every row keeps where it came from: the file and its
-row number, counted from 1 over data records (in a CSV file the header is not counted, so row 1
-is line 2; in JSON Lines row N is line N; in Parquet the N-th row of the file).
+row number as a spreadsheet or an editor counts it. In a CSV file the header is row 1 and the
+first data record row 2 (a spreadsheet's row; an editor's line too, unless a quoted value
+spans lines); in JSON Lines row N is line N; in Parquet the N-th row of the file. (Inside a
+load, ``_row`` counts data records from 1; the header is added in the ``row`` column.)
 """
 
 from __future__ import annotations
@@ -191,13 +193,13 @@ def malformed_rows(conn: duckdb.DuckDBPyConnection, source: Source, first_file: 
     """SQL for a CSV file's records DuckDB could not split into the header's ``fields``
     fields, as staged rejects (``wrong_field_count``, or ``unreadable_row`` for a broken quote
     or bad UTF-8), each with its record number and the line as written; None if there are
-    none. A record's number is DuckDB's line number less the header (DuckDB counts a quoted
-    line break as part of its record)."""
+    none. A record's row is DuckDB's line number, the header being row 1 (DuckDB counts a
+    quoted line break as part of its record, as a spreadsheet does)."""
     if source.kind != "csv" or not _has_rows(conn, malformed):
         return None
     wrong = ("'MISSING COLUMNS'", "'TOO MANY COLUMNS'")
     return f"""SELECT {first_file} * 1099511627776 + line - 1 AS seq,
-            CAST({first_file} AS INTEGER) AS file_id, line - 1 AS row,
+            CAST({first_file} AS INTEGER) AS file_id, line AS row,
             CASE WHEN error_type IN ({', '.join(wrong)}) THEN 'wrong_field_count'
                  ELSE 'unreadable_row' END AS problem,
             CASE WHEN error_type = 'MISSING COLUMNS'
@@ -223,8 +225,9 @@ def staging_select(source: Source, first_file: int, mapping: Mapping, types: dic
     names = ", ".join(quote(str(f)) for f in source.files())
     file_id = (f"{first_file} - 1 + list_position([{names}], _file)" if source.path.is_dir()
                else str(first_file))
+    header = 1 if source.kind == "csv" else 0  # a CSV header is row 1, as a spreadsheet counts
     rows = [f"({file_id}) * 1099511627776 + _row AS seq", f"CAST({file_id} AS INTEGER) AS "
-            "file_id", "_row AS row"]
+            f"file_id", f"_row + {header} AS row"]
     for name, kind in COLUMNS.items():
         column = mapping.columns.get("ts" if name == "local_ts" else name)
         if column is None:

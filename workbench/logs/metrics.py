@@ -5,7 +5,8 @@ DuckDB by default, or Spark, Trino, BigQuery, Postgres) and returns a tidy panda
 one row per time bucket and grouping key, columns ``bucket_start`` (the bucket's start on the
 site's wall clock), the grouping keys (``unit``, ``role``, ``actor``, ``shift``, ``hour_of_day``),
 then the metric's own columns, documented below. Buckets: ``hour``, ``shift``, ``day``,
-``week``. Alerts are placed in the bucket in which they fired, whenever they were answered.
+``week`` (from Monday 00:00), ``month`` (from the first at 00:00). Alerts are placed in the
+bucket in which they fired, whenever they were answered.
 
 The metrics against patient outcomes (positive predictive value, sensitivity, missed
 deteriorations, rapid response calls) are in :mod:`workbench.logs.outcomes`; :data:`METRICS`
@@ -79,15 +80,15 @@ def alerts_per_nurse_shift(events: ir.Table, *, bucket: str = "shift", by: By = 
 
     Definition: alerts fired in the bucket divided by nurse-shifts in it, where a nurse-shift
     is a ``shift_started`` event (a nurse or charge nurse signing on to a ward phone). For a
-    day or a week this is the mean over its shifts, weighted by staffing. Grouped by actor: the
-    alerts sent to that nurse divided by the shifts she signed on for. Buckets in which nobody
-    signed on are left out.
+    day, a week or a month this is the mean over its shifts, weighted by staffing. Grouped by
+    actor: the alerts sent to that nurse divided by the shifts she signed on for. Buckets in
+    which nobody signed on are left out.
 
     Returns
     -------
     DataFrame : bucket_start, *by, alerts, nurse_shifts, alerts_per_nurse_shift.
     """
-    by = check_options(bucket, by, buckets=("shift", "day", "week"),
+    by = check_options(bucket, by, buckets=("shift", "day", "week", "month"),
                        keys=("unit", "role", "actor", "shift"), metric="alerts_per_nurse_shift")
     keys = ["bucket_start", *by]
     fired = grouped(alerts(events), "local_ts", bucket, by, shifts)
@@ -310,11 +311,15 @@ def _calendar(first, last, bucket: str, shifts: Shifts) -> pd.DataFrame:
                          for m in (shifts.day_minute, shifts.night_minute)])
         starts = pd.DatetimeIndex(starts)
     else:
-        unit = {"hour": "h", "day": "D", "week": "W"}[bucket]
+        unit = {"hour": "h", "day": "D", "week": "W", "month": "M"}[bucket]
         start = first.to_period(unit).start_time
-        starts = pd.date_range(start, last, freq={"h": "h", "D": "D", "W": "7D"}[unit])
-    ends = list(starts[1:]) + [starts[-1] + (starts[-1] - starts[-2] if len(starts) > 1
-                                             else pd.Timedelta(hours=12))]
+        starts = pd.date_range(start, last,
+                               freq={"h": "h", "D": "D", "W": "7D", "M": "MS"}[unit])
+    # A month's length varies: the last one ends at the next month's start.
+    following = (starts[-1] + pd.offsets.MonthBegin(1) if bucket == "month"
+                 else starts[-1] + (starts[-1] - starts[-2] if len(starts) > 1
+                                    else pd.Timedelta(hours=12)))
+    ends = list(starts[1:]) + [following]
     return pd.DataFrame({"bucket_start": starts.astype("datetime64[us]"),
                          "bucket_end": pd.DatetimeIndex(ends).astype("datetime64[us]")})
 
@@ -326,7 +331,7 @@ def overview(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
     Definition: the columns of :func:`alert_volume`, :func:`time_to_acknowledge`,
     :func:`acknowledgement_rates`, :func:`dismissals`, :func:`stale_input_share` (computed
     together, in one pass over the alerts), :func:`alerts_per_nurse_shift` (bucket shift, day
-    or week; by unit or shift) and :func:`downtime` (by unit), as each defines them.
+    week or month; by unit or shift) and :func:`downtime` (by unit), as each defines them.
 
     Returns
     -------

@@ -43,12 +43,14 @@ class Stored:
 
 
 def store(conn: sqlite3.Connection, parsed: Parsed, codebook: Codebook | None, *,
-          archive: str, user: str, language: str) -> Stored:
+          archive: str, user: str, language: str, kind: str | None = None) -> Stored:
     """Store documents, cases, codebook, codings and memos; the caller holds the transaction.
 
     ``user`` is who imports (the audit log's actor); ``language`` the project's, for
-    sentence splitting."""
-    doc_ids, merged = _store_documents(conn, parsed, archive, user=user, language=language)
+    sentence splitting; ``kind``, when given, every document's kind (else each source's
+    ``kind`` variable, else the importer's rule)."""
+    doc_ids, merged = _store_documents(conn, parsed, archive, user=user, language=language,
+                                       kind=kind)
     if codebook is not None:
         codebook_store.set_codebook(conn, codebook, user)
     coding_ids = _store_codings(conn, parsed, doc_ids)
@@ -107,16 +109,17 @@ def _kind(source: Source) -> str | None:
 
 
 def _store_documents(conn: sqlite3.Connection, parsed: Parsed, archive: str, *, user: str,
-                     language: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+                     language: str, kind: str | None
+                     ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     scratch_names = {s.guid: f"qdpx-source-{n:05d}.txt" for n, s in enumerate(parsed.sources)}
     by_kind: dict[str | None, list[Path]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="workbench-qdpx-") as folder:
         for source in parsed.sources:
             path = Path(folder) / scratch_names[source.guid]
             path.write_text(_scratch_text(source), encoding="utf-8", newline="")
-            by_kind[_kind(source)].append(path)
-        for kind, paths in by_kind.items():
-            corpus.import_files(conn, paths, kind=kind, actor=user, language=language,
+            by_kind[kind or _kind(source)].append(path)
+        for each_kind, paths in by_kind.items():
+            corpus.import_files(conn, paths, kind=each_kind, actor=user, language=language,
                                 progress=False)
     doc_ids, merged, first_of = {}, [], {}
     for source in parsed.sources:

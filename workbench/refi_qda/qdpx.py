@@ -209,7 +209,8 @@ def new_project_folder(project_dir: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def store_qdpx(conn: sqlite3.Connection, checked: CheckedQdpx, *,
-               project_dir: str | os.PathLike[str], user: str, language: str) -> QdpxReport:
+               project_dir: str | os.PathLike[str], user: str, language: str,
+               kind: str | None = None) -> QdpxReport:
     """Store a checked ``.qdpx`` file in a new project's store, inside the caller's
     transaction, and say what was taken, left out and adapted.
 
@@ -220,13 +221,15 @@ def store_qdpx(conn: sqlite3.Connection, checked: CheckedQdpx, *,
     project_dir : the project folder the report names.
     user : who imports (the audit log's actor).
     language : the project's language, for sentence splitting.
+    kind : every document's kind (interview, fieldnote, survey, document), when the user
+        says it; None: each source's ``kind`` variable, else decided per document.
 
     Returns
     -------
     QdpxReport : what was imported, left out and adapted.
     """
     stored = store(conn, checked.parsed, checked.codebook, archive=checked.name, user=user,
-                   language=language)
+                   language=language, kind=kind)
     return _report(checked.name, Path(project_dir), checked.parsed, stored)
 
 
