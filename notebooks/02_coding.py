@@ -80,8 +80,18 @@ project.codebook_versions()[["version", "at", "actor", "changelog"]]
 # code, `Delete` removes the coding in focus, `m` writes a memo, `a`/`r` accept or reject the
 # suggestion in focus, `n`/`p` move to the next or previous document, `?` shows them all.
 # `CodingView(project, coder=CODER, blind=True)` shows only your own codings, for coding the
-# same documents as a colleague without seeing theirs. (Run outside JupyterLab, as in the
-# test suite, the widget shows nothing; the rest of the notebook does not depend on it.)
+# same documents as a colleague without seeing theirs; the "only mine" box in the widget hides
+# the others' codings for a moment. Your own codings are underlined with a solid line, each
+# other coder's with their own dashes (the legend is at the top right, and the count there
+# says how many codings are yours and how many are others'). A small pen marks a coding with
+# a memo; hover over it to read the memo's first line.
+#
+# **After reopening this notebook the widget is gone**: the cell below shows "Error
+# displaying widget: model not found" (or nothing) until you run it again, because a widget
+# lives in the running kernel, not in the saved notebook. Run the cells above it and this
+# one again (or Run > Run All Cells): the widget comes back with everything you coded, which
+# is in the project, not in the notebook. (Run outside JupyterLab, as in the test suite, the
+# widget shows nothing; the rest of the notebook does not depend on it.)
 
 # %%
 view = CodingView(project, coder=CODER, document=DOCUMENT)

@@ -7,6 +7,7 @@ These tests call the widget as its front end does (``_on_message``) and as a not
 from __future__ import annotations
 
 import asyncio
+import colorsys
 import threading
 
 import pytest
@@ -15,6 +16,7 @@ from tests.conftest import span
 from tests.widgets.conftest import NURSE, ZOE, doc_ids
 from workbench import Project
 from workbench.widgets import CodingView
+from workbench.widgets._view_data import child_shade
 
 
 def send(view: CodingView, action: str, **content) -> dict:
@@ -222,10 +224,31 @@ def test_what_is_shown_after_actions_is_what_the_project_holds(study):
     assert by_id(view.memos, "memo_id") == by_id(fresh.memos, "memo_id")
 
 
-def test_codes_without_a_colour_take_their_parents(coded):
+def test_codes_without_a_colour_take_a_shade_of_their_parents(coded):
     project, _ = coded
     colours = {c["code_id"]: c["color"] for c in CodingView(project, coder="ana").codes}
-    # tests/conftest.py's codebook colours only 'repair' (#aa0000); its children inherit it,
-    # the top-level codes without one get distinct colours from the palette.
-    assert colours["manual-verification"] == colours["workaround"] == "#aa0000"
+    # tests/conftest.py's codebook colours only 'repair' (#aa0000); its two children have none.
+    # Each takes a shade of it: the same hue, one lighter (first child), one darker (second),
+    # so the three are told apart in the tree and in the text. The top-level codes without
+    # a colour get distinct colours from the palette.
+    assert colours["repair"] == "#aa0000"
+    shades = [colours["manual-verification"], colours["workaround"]]
+    assert shades == [child_shade("#aa0000", 0), child_shade("#aa0000", 1)]
+    assert len({"#AA0000", *shades}) == 3
+    # Hue kept, lightness up for the first child and down for the second (HLS).
+    hls = [colorsys.rgb_to_hls(*(int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+           for c in ("#aa0000", *shades)]
+    assert {round(h[0], 2) for h in hls} == {0.0}
+    assert hls[1][1] > hls[0][1] > hls[2][1]
     assert len({colours["trust"], colours["alert-fatigue"], "#aa0000"}) == 3
+
+
+def test_a_child_shade_is_the_same_every_time_and_stays_readable():
+    # A very light and a very dark parent: a step past the range 0.15-0.85 wraps round.
+    for parent in ("#F8F8F8", "#101010", "#4E79A7"):
+        shades = [child_shade(parent, n) for n in range(8)]
+        assert shades == [child_shade(parent, n) for n in range(8)]
+        assert len({parent.upper(), *shades}) == 9  # eight siblings, all told apart
+        for shade in shades:
+            rgb = (int(shade[i:i + 2], 16) / 255 for i in (1, 3, 5))
+            assert 0.14 <= colorsys.rgb_to_hls(*rgb)[1] <= 0.86

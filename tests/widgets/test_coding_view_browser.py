@@ -31,6 +31,7 @@ from tests.widgets.lab import (
     write_notebook,
 )
 from workbench import Project
+from workbench.widgets._view_data import child_shade
 
 pytestmark = [
     pytest.mark.browser,
@@ -66,6 +67,9 @@ def lab(tmp_path_factory):
         doc = doc_ids(project)["interview_N07.txt"]
         for coder, passage, code in EARLIER:
             project.code(doc, *span(NURSE, passage), code, coder=coder)
+        # A child code without a colour of its own (the sociotechnical codebook colours all).
+        project.add_code("Phoning the lab", parent="manual-verification",
+                         definition="Calling the laboratory for a result not shown.")
     write_notebook(root / NOTEBOOK, CELLS)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     server = start_lab(root, tmp_path_factory.mktemp("jupyter"))
@@ -221,6 +225,108 @@ def test_drawn_text_keeps_every_character_and_offset(browser):
         page.close()
 
 
+# -- what the text shows: whose codings, shades, line height, memo markers -----------------
+def test_the_count_says_whose_codings_it_counts(view):
+    # Hand count of EARLIER (the first test to code runs after this one): ana coded four
+    # passages of interview_N07.txt, ben two.
+    expect(view.locator(".wb-count")).to_have_text(
+        "coder: ana · 4 of your codings · 2 by others")
+    expect(view.locator(".wb-coders")).to_have_text("ana (you)ben")
+
+
+#: Each drawn stretch of one coding: the lane's custom properties and the computed underlines.
+LEAVES_OF = """(leaves, id) => leaves.map((leaf) => ({
+  style: leaf.getAttribute('style'), title: leaf.title,
+  background: getComputedStyle(leaf).backgroundImage}))"""
+
+
+def test_each_coders_codings_are_drawn_their_own_way(lab, page, view):
+    with stored(lab) as project:
+        codings = project.codings(coder="*", doc_id=doc_ids(project)["interview_N07.txt"])
+    theirs = codings[(codings["coder"] == "ben") & (codings["code_id"] == "workarounds")]
+    mine = codings[(codings["coder"] == "ana") & (codings["code_id"] == "workarounds")]
+    theirs, mine = theirs["coding_id"].iloc[0], mine["coding_id"].iloc[0]
+    ben = view.locator(f'.wb-t[data-c~="{theirs}"]').evaluate_all(LEAVES_OF)
+    ana = view.locator(f'.wb-t[data-c~="{mine}"]').evaluate_all(LEAVES_OF)
+    # Ben is the first other coder: DASHES[1] in coding_view.js, 6px dashes every 9px.
+    dashes = "6px, rgba(0, 0, 0, 0) 0px, rgba(0, 0, 0, 0) 9px"  # as Chromium computes it
+    assert all(dashes in leaf["background"] for leaf in ben)
+    assert all("Workarounds (ben)" in leaf["title"].split("\n") for leaf in ben)
+    # Ana's own codings are solid lines: no dashes set for any lane of hers alone.
+    alone = [leaf for leaf in ana if "(ben)" not in leaf["title"]]
+    assert alone and all("--o" not in leaf["style"] and "9px" not in leaf["background"]
+                         for leaf in alone)
+    # "Codings here" names each coder; the coder's own is marked "(you)".
+    view.locator(f'.wb-t[data-c~="{theirs}"]').first.click()
+    expect(view.locator(f'.wb-coding[data-coding="{theirs}"] .wb-meta')).to_have_text("by ben")
+    expect(view.locator(f'.wb-coding[data-coding="{mine}"] .wb-meta')).to_have_text(
+        "by ana (you)")
+    page.keyboard.press("Escape")
+
+
+def test_only_mine_hides_the_other_coders_codings(lab, page, view):
+    with stored(lab) as project:
+        before = project.codings(coder="*")
+    ben = before[before["coder"] == "ben"]["coding_id"].tolist()
+    view.locator(".wb-mine").check()
+    assert all(view.locator(f'.wb-t[data-c~="{c}"]').count() == 0 for c in ben)
+    assert view.locator(".wb-c").count() > 0
+    expect(view.locator(".wb-count")).to_contain_text("2 by others (hidden)")
+    view.locator(".wb-mine").uncheck()
+    assert all(view.locator(f'.wb-t[data-c~="{c}"]').count() > 0 for c in ben)
+    with stored(lab) as project:  # showing is not coding
+        assert project.codings(coder="*").equals(before)
+
+
+def test_a_child_code_without_a_colour_is_a_shade_of_its_parent(lab, page, view):
+    def swatch(code: str) -> str:
+        return view.locator(f'.wb-code[data-code="{code}"] .wb-swatch').evaluate(
+            "el => getComputedStyle(el).backgroundColor")
+
+    parent, child = swatch("manual-verification"), swatch("phoning-the-lab")
+    assert parent == "rgb(238, 149, 151)"  # #EE9597, its colour in sociotechnical.yaml
+    # child_shade("#EE9597", 0): phoning-the-lab is manual-verification's only child.
+    shade = child_shade("#EE9597", 0)
+    assert child == "rgb({}, {}, {})".format(*(int(shade[i:i + 2], 16) for i in (1, 3, 5)))
+    assert child != parent
+    start, end = span(NURSE, "ring the outreach nurse")
+    drag_select(page, view, start, end)
+    assert pick(view, "phoning-the-lab").startswith("Saved: ")
+    coding = new_codings(lab, "phoning-the-lab")["coding_id"].iloc[0]
+    style = view.locator(f'.wb-t[data-c~="{coding}"]').first.get_attribute("style")
+    assert shade in style and "#EE9597" not in style
+
+
+#: The height of each line box of a turn: its content height over its number of lines (the
+#: distinct tops of its text's boxes, the speaker label's smaller font left out).
+LINE_BOXES = """(block) => {
+  const tops = new Set();
+  for (const leaf of block.querySelectorAll('.wb-t:not(.wb-label)')) {
+    const range = document.createRange();
+    range.selectNodeContents(leaf.firstChild);
+    for (const r of range.getClientRects()) tops.add(Math.round(r.top));
+  }
+  const style = getComputedStyle(block);
+  const content = block.getBoundingClientRect().height - parseFloat(style.paddingTop)
+    - parseFloat(style.paddingBottom);
+  return {lines: tops.size, height: content / tops.size};
+}"""
+
+
+def test_a_coded_turn_has_the_same_line_spacing_as_an_uncoded_one(view):
+    turns = view.locator(".wb-turn")
+    uncoded = turns.filter(has_not=view.page.locator(".wb-c")).first
+    coded = turns.filter(has=view.page.locator(".wb-c"))
+    # The N07 turn with "recheck everything by hand": three codings overlap there (EARLIER).
+    stacked = coded.filter(has_text="recheck everything by hand").first
+    assert uncoded.count() and stacked.count()
+    plain, busy = uncoded.evaluate(LINE_BOXES), stacked.evaluate(LINE_BOXES)
+    assert busy["lines"] >= 1 and plain["lines"] >= 1
+    # 30px: line-height 2em of the text's 15px (coding_view.css), for every line.
+    assert abs(busy["height"] - plain["height"]) < 0.5
+    assert abs(plain["height"] - 30) < 0.5
+
+
 # -- coding by hand ------------------------------------------------------------------------
 def test_select_with_the_mouse_and_click_a_code(lab, page, view):
     start, end = span(NURSE, "We would ring the outreach nurse instead.")
@@ -295,6 +401,25 @@ def test_write_a_memo_on_a_coding(lab, page, view):
         memos = project.memos("coding", coding)
     assert memos["text"].tolist() == ["Ben codes the list, not the whiteboard."]
     expect(view.locator(".wb-memos")).to_contain_text("Ben codes the list")
+    # A pen marks the end of the coding; hovering there shows the memo.
+    marked = view.locator(f'.wb-m[data-c~="{coding}"]')
+    expect(marked).to_have_count(1)
+    assert marked.evaluate("el => +el.dataset.e") == span(NURSE, "paper list on the whiteboard")[1]
+    assert marked.evaluate("el => getComputedStyle(el, '::after').content") == '"✎"'
+    assert "✎ Memo by ana: Ben codes the list, not the whiteboard." in \
+        marked.get_attribute("title").split("\n")
+
+
+def test_a_memo_marker_shows_the_memos_first_line(lab, page, view):
+    with stored(lab) as project:  # a coding no other test writes memos on
+        coding = project.codings(code="manual-verification", coder="ben")["coding_id"].iloc[0]
+        project.memo("coding", coding, "Two kinds of checking.\nOne by hand, one by phone.",
+                     author="ben")
+    act(view, lambda: view.locator(".wb-refresh").click())
+    title = view.locator(f'.wb-m[data-c~="{coding}"]').get_attribute("title")
+    assert "✎ Memo by ben: Two kinds of checking." in title.split("\n")
+    assert "One by hand" not in title
+    assert view.locator(".wb-text").evaluate("pane => pane.textContent") == NURSE
 
 
 def test_change_a_memo(lab, page, view):
@@ -381,7 +506,8 @@ def test_filter_highlights_by_code(lab, page, view):
                                  doc_id=doc_ids(project)["interview_N07.txt"])
     view.locator(".wb-show").select_option("repair-and-invisible-work")
     assert codes_shown() == set(repair["code_id"]) == {
-        "manual-verification", "workarounds", "informal-training", "escalation"}
+        "manual-verification", "workarounds", "informal-training", "escalation",
+        "phoning-the-lab"}  # coded by test_a_child_code_without_a_colour_is_a_shade_of_its_parent
     view.locator(".wb-show").select_option("")
     assert "stale-or-missing-data" in codes_shown()
     assert drawn() == step_by_step
@@ -461,6 +587,42 @@ def test_screenshot(lab, page, view):
 
 
 # -- nothing shown as saved is lost ----------------------------------------------------------
+def test_after_reopening_the_notebook_the_widget_is_back_when_its_cell_runs(lab, browser):
+    """A widget lives in the kernel, not in the saved notebook: reopened, its cell shows
+    JupyterLab's "model not found" until it runs again, as notebooks/02_coding.py and the
+    README say; run again, it shows every coding, which the project holds."""
+    write_notebook(lab.root / "reopen.ipynb", CELLS[:2])
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    open_notebook(page, lab, "reopen.ipynb")
+    run_all(page)
+    page.locator(".wb-cv .wb-t").first.wait_for()
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+    page.close()
+    for session in lab.api("sessions"):
+        if session["path"].endswith("reopen.ipynb"):
+            lab.api(f"sessions/{session['id']}", method="DELETE")
+    page = browser.new_page(viewport={"width": 1400, "height": 1200})
+    try:
+        open_notebook(page, lab, "reopen.ipynb")
+        expect(page.locator(".jp-OutputArea-output").last).to_contain_text(
+            "Error displaying widget: model not found")
+        assert page.locator(".wb-cv").count() == 0
+        run_all(page)
+        page.locator(".wb-cv .wb-t").first.wait_for()
+        with stored(lab) as project:
+            codings = project.codings(coder="*", doc_id=doc_ids(project)["interview_N07.txt"])
+        shown = page.locator(".wb-cv .wb-c").evaluate_all(
+            "els => els.flatMap(e => e.dataset.c.split(' '))")
+        assert set(shown) == set(codings["coding_id"])
+    finally:
+        page.close()
+    notebook = (REPO / "notebooks" / "02_coding.py").read_text()
+    above = notebook[:notebook.index("view = CodingView(")].rsplit("# %%", 2)[-2]
+    assert "After reopening this notebook the widget is gone" in above
+    assert "model not found" in above.replace("\n# ", " ")
+
+
 def test_closing_the_browser_and_restarting_the_kernel_loses_nothing(lab, browser, page, view):
     start, end = span(NURSE, "the lab feed went down")
     drag_select(page, view, start, end)

@@ -7,6 +7,7 @@ UTF-16 code units that browsers count.
 
 from __future__ import annotations
 
+import colorsys
 import math
 import re
 
@@ -19,6 +20,9 @@ PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B
            "#FF9DA7", "#9C755F", "#BAB0AC")
 #: A colour the front end may put into a style attribute as it is.
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+#: Lightness steps (HLS) that set the n-th child of a code apart from its parent and from its
+#: siblings: lighter and darker in turn, wider steps first.
+_SHADE_STEPS = (0.14, -0.14, 0.26, -0.26, 0.07, -0.07, 0.20, -0.20)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
@@ -42,7 +46,8 @@ def code_tree(project: Project) -> list[dict]:
     """Every code (retired ones too, for colouring old codings) in tree order.
 
     Each dict: code_id, name, parent_id, depth, path, definition, color, status. A code
-    without a colour (as ``#rrggbb``) takes its parent's, else one from ``PALETTE``.
+    without a colour (as ``#rrggbb``) takes a shade of its parent's (see ``child_shade``),
+    or, at the top of the tree, one from ``PALETTE``.
     """
     frame = project.codes(include_retired=True)
     rows = _records(frame, ["code_id", "name", "parent_id", "path", "definition", "color",
@@ -55,15 +60,38 @@ def code_tree(project: Project) -> list[dict]:
     ordered: list[dict] = []
 
     def visit(parent: str | None, depth: int, color: str | None) -> None:
-        for row in children.get(parent, []):
+        for position, row in enumerate(children.get(parent, [])):
             row["depth"] = depth
-            own = row["color"] if _COLOUR.fullmatch(row["color"] or "") else None
-            row["color"] = own or color or PALETTE[len(ordered) % len(PALETTE)]
+            if not _COLOUR.fullmatch(row["color"] or ""):
+                row["color"] = (child_shade(color, position) if color
+                                else PALETTE[len(ordered) % len(PALETTE)])
             ordered.append(row)
             visit(row["code_id"], depth + 1, row["color"])
 
     visit(None, 0, None)
     return ordered
+
+
+def child_shade(parent: str, position: int) -> str:
+    """The colour of the ``position``-th child (from 0) of a code coloured ``parent``
+    (``#rrggbb``), for a child the codebook gives no colour of its own.
+
+    The child keeps its parent's hue and saturation, so a family reads as one, and takes a
+    lightness step from ``_SHADE_STEPS`` (lighter and darker in turn). Lightness stays in the
+    readable range 0.15-0.85: a step past one end wraps round to the other, so siblings never
+    share a colour with each other or with their parent. Grandchildren step from their
+    parent's shade, so the shade also changes with depth. The same codebook always gives the
+    same colours.
+
+    >>> child_shade("#4E79A7", 0), child_shade("#4E79A7", 1)
+    ('#7B9DC1', '#375676')
+    """
+    red, green, blue = (int(parent[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    step = _SHADE_STEPS[position % len(_SHADE_STEPS)]
+    shaded = 0.15 + (lightness + step - 0.15) % 0.70
+    channels = colorsys.hls_to_rgb(hue, shaded, saturation)
+    return "#" + "".join(f"{round(c * 255):02X}" for c in channels)
 
 
 def turn_list(project: Project, doc_id: str) -> list[dict]:

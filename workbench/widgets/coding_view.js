@@ -7,9 +7,10 @@
 // code points, so a DOM selection maps back to code points exactly (see selectionIn).
 //
 // How the file reads, top to bottom:
-// - Pure helpers (no DOM state): code points <-> UTF-16, underline lanes, turn blocks and
-//   the HTML of the text (codePointIndex, assignLanes, turnBlocks, blocksHtml; exported for
-//   the browser tests).
+// - Pure helpers (no DOM state): code points <-> UTF-16, underline lanes, each coder's
+//   underline dashes, memo notes, turn blocks and the HTML of the text (codePointIndex,
+//   assignLanes, coderStyles, memoNotes, turnBlocks, blocksHtml; exported for the browser
+//   tests).
 // - render({ model, el }) lays out LAYOUT, makes the state object `s` and calls the panel
 //   builders. Each builder takes (s, ui), wires the events of its part of the layout and
 //   returns the functions other parts call; render collects them in `ui`, so a builder may
@@ -17,8 +18,8 @@
 //     buildChannel        talking to Python: send, showStatus, onStatus
 //     buildCodebookTree   the codes, their filter, folds and cursor: renderTree, applyCode,
 //                         moveCursor
-//     buildBar            documents, "Show", refresh, help, who: renderBar, renderShowFilter,
-//                         toggleHelp
+//     buildBar            documents, "Show", "only mine", refresh, help, who and the coders'
+//                         line styles: renderBar, renderShowFilter, toggleHelp
 //     buildText           the text, drawn whole or turn by turn: renderText, renderMarks
 //     buildMarks          focus and the pending selection on the drawn text, a click on a
 //                         highlight: leafAt, scrollTo, markFocus, markPending
@@ -38,21 +39,27 @@
 //   text, cpToU16                 the drawn document and its code point -> UTF-16 index
 //   blocks, drawn,                its turn blocks, the codings and suggestions drawn,
 //   drawnSuggestions, lanes,      their underline lanes (coding_id -> lane) and the codes'
-//   colors                        colours (code_id -> colour)
+//   colors, names, styles, notes  colours and names (code_id -> colour, name), the coders'
+//                                 dashes (coder -> index in DASHES), memo notes (coding_id ->
+//                                 first line of its first memo)
 //   leaves, leafStarts            the drawn leaf spans and their start offsets (sorted)
 //   pending, frame                the selection {start, end, outside} or null; the animation
 //                                 frame that will show it
 //   here, focusCoding,            coding ids listed under "Codings here"; the coding and
 //   focusSuggestion               the suggestion in focus
-//   show                          the code whose highlights are shown ("" for all)
+//   show, onlyMine                the code whose highlights are shown ("" for all); whether
+//                                 only the coder's own codings are drawn
 //   query, cursor, choices,       the filter text, the marked choice, the numbered codes,
 //   folded                        the folded codes' ids
 //   editingMemo                   the memo being changed, or null
 //   seq, waiting, timer,          message numbering, the message awaited and its time-out,
 //   memoSeq, codeSeq              the last memo and code messages (cleared when saved)
 
-const LANE = 4; // px between stacked underlines
-const MAX_LANES = 6; // deeper overlaps share the last lane (all are listed under "Codings here")
+const MAX_LANES = 4; // deeper overlaps share the last lane (all are listed under "Codings here")
+// Underline dashes by coder, [dash, period] in px: the shown coder's codings are solid (null),
+// other coders' take the next patterns in the order of their names (cycling).
+const DASHES = [null, [6, 9], [2, 4], [10, 13], [4, 6], [1, 3]];
+const NOTE_LENGTH = 80; // characters of a memo's first line shown on hover
 const REPLY_TIMEOUT_MS = 8000;
 
 const SHORTCUTS = [
@@ -169,10 +176,34 @@ export function turnBlocks(text, cpToU16, turns) {
   return blocks;
 }
 
-function blockTag(block, lanes) {
+function blockTag(block) {
   const kind = block.kind === "turn" ? `wb-turn wb-tone${block.tone % 6}` : `wb-${block.kind}`;
   const who = block.speaker === null ? "" : ` data-speaker="${escapeText(block.speaker)}"`;
-  return `<div class="wb-block ${kind}"${who} style="--wb-pad:${lanes * LANE + 1}px">`;
+  return `<div class="wb-block ${kind}"${who}>`;
+}
+
+// Each coder's underline pattern (an index into DASHES): `me` solid, the others by name.
+export function coderStyles(codings, me) {
+  const others = [...new Set(codings.map((c) => c.coder))].filter((c) => c !== me).sort();
+  return new Map([[me, 0], ...others.map((c, i) => [c, 1 + (i % (DASHES.length - 1))])]);
+}
+
+// The custom properties that draw one lane: its colour and, for another coder, its dashes.
+function laneStyle(lane, color, style) {
+  const dash = DASHES[style || 0];
+  return `--l${lane}:${color}${dash ? `;--o${lane}:${dash[0]}px;--p${lane}:${dash[1]}px` : ""}`;
+}
+
+// A memo's first line, shortened, as the note shown on hover over its coding's marker.
+export function memoNotes(memos) {
+  const notes = new Map();
+  for (const m of memos) {
+    if (m.target_kind !== "coding" || notes.has(m.target_id)) continue;
+    const line = m.text.trim().split("\n")[0];
+    const short = line.length > NOTE_LENGTH ? `${line.slice(0, NOTE_LENGTH - 1)}…` : line;
+    notes.set(m.target_id, `Memo by ${m.author}: ${short}`);
+  }
+  return notes;
 }
 
 // Active items (codings or suggestions) over [a, b) during a left-to-right sweep.
@@ -190,9 +221,10 @@ function sweeper(items) {
   };
 }
 // The HTML of blocks [from, to): leaf spans, one per stretch with the same codings. Each
-// coding is a 3px underline at its lane's depth below the text (stacked when codings
-// overlap) over a light tint; each block makes room for the lanes it uses (--wb-pad).
-// MAX_LANES and LANE must match the six lanes drawn by .wb-c in coding_view.css.
+// coding is a 2px underline at its lane's depth below the text (stacked when codings
+// overlap; dashed for another coder's) over a light tint. The lanes fit in the space between
+// lines, so a coded line is as high as any other; MAX_LANES must match the four lanes drawn
+// by .wb-c in coding_view.css.
 export function blocksHtml(view, blocks, lanes, from, to) {
   const lo = blocks[from].start;
   const hi = to < blocks.length ? blocks[to].start : view.cpToU16.length - 1;
@@ -208,10 +240,9 @@ export function blocksHtml(view, blocks, lanes, from, to) {
   const out = [];
   let k = from - 1;
   let opening = -1;
-  let used = 0;
   const close = () => {
     if (opening < 0) return;
-    out[opening] = blockTag(blocks[k], used);
+    out[opening] = blockTag(blocks[k]);
     out.push("</div>");
   };
   for (let i = 0; i + 1 < bounds.length; i++) {
@@ -220,10 +251,8 @@ export function blocksHtml(view, blocks, lanes, from, to) {
       close();
       k++;
       opening = out.push("") - 1;
-      used = 0;
     }
     const here = codingsAt(a);
-    for (const x of here) used = Math.max(used, lanes.get(x.coding_id) + 1);
     out.push(leafHtml(view, lanes, [a, bounds[i + 1]], a < blocks[k].labelEnd, here, suggestionsAt(a)));
   }
   close();
@@ -231,19 +260,26 @@ export function blocksHtml(view, blocks, lanes, from, to) {
 }
 
 // One leaf span over code points [a, b): a speaker label or not, with the codings (here) and
-// suggestions (hints) over it.
-function leafHtml({ text, cpToU16, colors }, lanes, [a, b], label, here, hints) {
+// suggestions (hints) over it. Hovering it names each coding's code and coder; the leaf where
+// a coding with a memo ends carries the memo marker (.wb-m) and the memo's first line.
+function leafHtml(view, lanes, [a, b], label, here, hints) {
+  const { text, cpToU16, colors } = view;
+  const { names = new Map(), styles = new Map(), notes = new Map() } = view;
   let cls = label ? "wb-t wb-label" : "wb-t";
   let attrs = `data-s="${a}" data-e="${b}"`;
   if (here.length) {
-    // The lanes' colours as custom properties (--l0 ... --l5) and the tint (--t) of the
-    // lowest; coding_view.css draws them (short markup, quick to parse and style).
+    // The lanes' colours and dashes as custom properties (--l0 ... --l3, --o0 ..., --p0 ...)
+    // and the tint (--t) of the lowest; coding_view.css draws them (short markup, quick to
+    // parse and style).
     const layers = [...here].sort((x, y) => lanes.get(x.coding_id) - lanes.get(y.coding_id));
-    const style = layers.map((x) => `--l${lanes.get(x.coding_id)}:${colors.get(x.code_id)}`);
+    const style = layers.map((x) => laneStyle(lanes.get(x.coding_id), colors.get(x.code_id), styles.get(x.coder)));
     style.push(`--t:${rgba(colors.get(layers[0].code_id), 0.16)}`);
-    cls += " wb-c";
+    const who = layers.map((x) => `${names.get(x.code_id) || x.code_id} (${x.coder})`);
+    const memos = layers.filter((x) => x.end === b && notes.has(x.coding_id)).map((x) => `✎ ${notes.get(x.coding_id)}`);
+    cls += memos.length ? " wb-c wb-m" : " wb-c";
     attrs += ` data-c="${here.map((x) => x.coding_id).join(" ")}"`;
     attrs += ` data-k="${here.map((x) => x.code_id).join(" ")}" style="${style.join(";")}"`;
+    attrs += ` title="${escapeText([...who, ...memos].join("\n"))}"`;
   }
   if (hints.length) {
     cls += " wb-sg";
@@ -258,9 +294,10 @@ const LAYOUT = html`
     <select class="wb-docs" aria-label="Document"></select>
     <button class="wb-next" title="Next document (n)" aria-label="Next document">▶</button>
     <label class="wb-show-label">Show <select class="wb-show" aria-label="Show codings of"></select></label>
+    <label class="wb-mine-label" title="Show only your own codings"><input type="checkbox" class="wb-mine"> only mine</label>
     <button class="wb-refresh" title="Read the project again">⟳</button>
     <button class="wb-help-button" title="Keyboard shortcuts (?)" aria-label="Help">?</button>
-    <span class="wb-who"></span>
+    <span class="wb-who"><span class="wb-count"></span><span class="wb-coders"></span></span>
   </div>
   <div class="wb-help" hidden>
     <p>Select a passage with the mouse, then pick a code. Every action is saved in the project
@@ -303,6 +340,13 @@ function difference(items, others, key) {
 function quote(s, start, end, length = 70) {
   const t = s.text.slice(s.cpToU16[start], s.cpToU16[end]).replace(/\s+/g, " ").trim();
   return t.length > length ? `${t.slice(0, length - 1)}…` : t;
+}
+
+// A short line drawn as a coder's codings are underlined (the legend, "Codings here").
+function lineSample(color, style) {
+  const dash = DASHES[style || 0];
+  const vars = dash ? `;--o:${dash[0]}px;--p:${dash[1]}px` : "";
+  return `<span class="wb-line-sample" style="--c:${color}${vars}"></span>`;
 }
 
 const codeById = (model) => new Map(model.get("codes").map((c) => [c.code_id, c]));
@@ -423,8 +467,19 @@ function buildBar(s, ui) {
     $(".wb-docs").innerHTML = docs.map((d) =>
       `<option value="${escapeText(d.doc_id)}">${escapeText(d.name)} (${escapeText(d.kind)})</option>`).join("");
     $(".wb-docs").value = model.get("doc_id");
-    const n = model.get("codings").length;
-    $(".wb-who").textContent = `coder: ${model.get("coder")}${model.get("blind") ? " · blind: your codings only" : ""} · ${n} coding${n === 1 ? "" : "s"}`;
+    const me = model.get("coder");
+    const blind = model.get("blind");
+    const codings = model.get("codings");
+    const mine = codings.filter((c) => c.coder === me).length;
+    const others = codings.length - mine;
+    const count = [`coder: ${me}`, blind ? "blind: your codings only" : null,
+      `${mine} of your codings`, blind ? null : `${others} by others${s.onlyMine && others ? " (hidden)" : ""}`];
+    $(".wb-count").textContent = count.filter(Boolean).join(" · ");
+    $(".wb-mine").checked = blind || s.onlyMine;
+    $(".wb-mine").disabled = blind;
+    const styles = coderStyles(codings, me);
+    $(".wb-coders").innerHTML = [...styles].filter(([c]) => c === me || codings.some((x) => x.coder === c))
+      .map(([c, style]) => html`<span class="wb-coder">${lineSample("#555", style)}${escapeText(c === me ? `${c} (you)` : c)}</span>`).join("");
   }
 
   function renderShowFilter() {
@@ -453,6 +508,12 @@ function buildBar(s, ui) {
     ui.renderText();
     el.focus({ preventScroll: true });
   });
+  $(".wb-mine").addEventListener("change", (event) => {
+    s.onlyMine = event.target.checked;
+    ui.renderText();
+    renderBar();
+    el.focus({ preventScroll: true });
+  });
 
   return { renderBar, renderShowFilter, toggleHelp };
 }
@@ -462,9 +523,11 @@ function buildText(s, ui) {
   const { pane, model } = s;
 
   function visibleCodings() {
-    if (!s.show) return model.get("codings");
+    const me = model.get("coder");
+    const codings = s.onlyMine ? model.get("codings").filter((c) => c.coder === me) : model.get("codings");
+    if (!s.show) return codings;
     const ids = descendants(model.get("codes"), s.show);
-    return model.get("codings").filter((c) => ids.has(c.code_id));
+    return codings.filter((c) => ids.has(c.code_id));
   }
 
   // Draw the whole text (a new document, codebook colours or code filter).
@@ -480,6 +543,9 @@ function buildText(s, ui) {
       pane.scrollTop = 0;
     }
     s.colors = new Map(model.get("codes").map((c) => [c.code_id, c.color]));
+    s.names = new Map(model.get("codes").map((c) => [c.code_id, c.name]));
+    s.styles = coderStyles(model.get("codings"), model.get("coder"));
+    s.notes = memoNotes(model.get("memos"));
     s.blocks = turnBlocks(text, s.cpToU16, model.get("turns"));
     s.drawn = visibleCodings();
     s.drawnSuggestions = model.get("suggestions");
@@ -490,13 +556,18 @@ function buildText(s, ui) {
     afterDrawing();
   }
 
-  // Redraw only the turns whose codings or suggestions changed (a coding added or removed).
+  // Redraw only the turns whose codings, suggestions or memo markers changed (a coding added
+  // or removed, a memo written); a coder new to the document changes the legend: all of it.
   function renderMarks() {
     const codings = visibleCodings();
     const suggestions = model.get("suggestions");
+    const notes = memoNotes(model.get("memos"));
+    if (model.get("codings").some((c) => !s.styles.has(c.coder))) return renderText();
     const changed = [...difference(s.drawn, codings, "coding_id"), ...difference(codings, s.drawn, "coding_id"),
       ...difference(s.drawnSuggestions, suggestions, "suggestion_id"),
-      ...difference(suggestions, s.drawnSuggestions, "suggestion_id")];
+      ...difference(suggestions, s.drawnSuggestions, "suggestion_id"),
+      ...codings.filter((c) => notes.get(c.coding_id) !== s.notes.get(c.coding_id))];
+    s.notes = notes;
     if (changed.length > 20) return renderText();
     if (!changed.length) return;
     const now = new Set(codings.map((c) => c.coding_id));
@@ -523,7 +594,7 @@ function buildText(s, ui) {
 
   function drawing() {
     return { text: s.text, cpToU16: s.cpToU16, codings: s.drawn, suggestions: s.drawnSuggestions,
-      colors: s.colors };
+      colors: s.colors, names: s.names, styles: s.styles, notes: s.notes };
   }
 
   function afterDrawing() {
@@ -726,6 +797,7 @@ function buildCodingsHere(s, ui) {
   function renderHere() {
     const codes = codeById(model);
     const me = model.get("coder");
+    const styles = coderStyles(model.get("codings"), me);
     const byId = new Map(model.get("codings").map((c) => [c.coding_id, c]));
     s.here = s.here.filter((id) => byId.has(id));
     if (s.focusCoding && !byId.has(s.focusCoding)) s.focusCoding = null;
@@ -735,7 +807,7 @@ function buildCodingsHere(s, ui) {
       const remove = c.coder === me ? `<button class="wb-remove" data-coding="${id}" title="Remove (Delete)">Remove</button>` : "";
       return html`<div class="wb-coding${id === s.focusCoding ? " wb-current" : ""}" data-coding="${id}">
         <span class="wb-swatch" style="background:${code.color}"></span><b>${escapeText(code.name)}</b>
-        <span class="wb-meta">${escapeText(c.coder)}${c.origin === "manual" ? "" : ` · ${escapeText(c.origin)}`}</span>${remove}
+        <span class="wb-meta">${lineSample(code.color, styles.get(c.coder))}by ${escapeText(c.coder === me ? `${c.coder} (you)` : c.coder)}${c.origin === "manual" ? "" : ` · ${escapeText(c.origin)}`}</span>${remove}
         <div class="wb-quote">“${escapeText(quote(s, c.start, c.end))}”</div></div>`;
     }).join("") : `<div class="wb-empty">Click a highlight to see its codings.</div>`;
   }
@@ -924,8 +996,8 @@ function watchModel(s, ui) {
     renderSide(ui);
     if (parts.has("status")) ui.onStatus();
   }
-  const watch = { documents: "bar", doc_id: "bar", coder: "bar", blind: "bar", codes: "codes",
-    text: "text", turns: "text", codings: "marks", suggestions: "marks", memos: "side", status: "status" };
+  const watch = { documents: "bar", doc_id: "bar", coder: "text", blind: "bar", codes: "codes",
+    text: "text", turns: "text", codings: "marks", suggestions: "marks", memos: "marks", status: "status" };
   for (const [name, part] of Object.entries(watch)) s.model.on(`change:${name}`, () => schedule(part));
 }
 
@@ -935,7 +1007,8 @@ function newState(model, el) {
     model, el, $, viewId: Math.random().toString(36).slice(2, 8),
     pane: $(".wb-text"), filterBox: $(".wb-filter"), memoBox: $(".wb-memo"),
     text: null, cpToU16: new Int32Array(1), blocks: [], drawn: [], drawnSuggestions: [],
-    lanes: new Map(), colors: new Map(), leaves: [], leafStarts: new Int32Array(0),
+    lanes: new Map(), colors: new Map(), names: new Map(), styles: new Map(), notes: new Map(),
+    leaves: [], leafStarts: new Int32Array(0), onlyMine: false,
     pending: null, frame: null, here: [], focusCoding: null, focusSuggestion: null, show: "",
     query: "", cursor: 0, choices: [], folded: new Set(), editingMemo: null,
     seq: 0, waiting: null, timer: null, memoSeq: null, codeSeq: null,
