@@ -52,7 +52,8 @@ def notebook_bundle(spec: dict) -> tuple[dict, dict]:
               "text/plain": f"<chart: {_title(spec)}>"}
     # SVG rather than Vega's default canvas: the labels stay text a reader can search and copy.
     return bundle, {VEGA_MIME: {"embed_options": {"renderer": "svg"}},
-                    "image/png": {"width": width // SCALE, "height": height // SCALE}}
+                    "image/png": {"width": width // SCALE, "height": height // SCALE,
+                                  "needs_background": "light"}}
 
 
 def _title(spec: dict) -> str:
