@@ -1,11 +1,16 @@
-"""Charts without the internet: HTML with Vega's JavaScript inlined, and static images.
+"""Charts without the internet: in notebooks, in saved HTML, and as static images.
 
 Altair's default HTML and its ``JupyterChart`` load Vega from a CDN (jsdelivr, esm.sh), which
 a hospital network or an air-gapped analysis machine may block, and which would tell a third
-party when a study's charts are opened. Here everything comes from the ``vl-convert-python``
-package: its bundled Vega, Vega-Lite and vega-embed for HTML and for JupyterLab, and its own
-renderer for PNG and SVG. An exported page also carries the chart as a PNG inside
-``<noscript>``, for readers (and archives) without JavaScript.
+party when a study's charts are opened. Here nothing is fetched:
+
+* in a notebook, :func:`enable_offline` makes Altair write a chart as a Vega spec, compiled by
+  ``vl-convert-python``, which JupyterLab draws with the Vega it ships itself, next to a PNG
+  of the same chart: nbconvert's HTML, GitHub and readers without JavaScript show the PNG.
+  Both are stored in the notebook, so a reopened notebook still shows its charts;
+* a saved page (:func:`standalone_html`) inlines the Vega, Vega-Lite and vega-embed bundled
+  by ``vl-convert-python``, with the chart as a PNG inside ``<noscript>``;
+* PNG and SVG come from ``vl-convert-python``'s own renderer.
 """
 
 from __future__ import annotations
@@ -19,17 +24,61 @@ import vl_convert
 
 from workbench.errors import ProjectError
 
-__all__ = ["FORMATS", "enable_offline", "save_chart", "standalone_html", "to_png", "to_svg"]
+__all__ = ["FORMATS", "RENDERER", "enable_offline", "notebook_bundle", "save_chart",
+           "standalone_html", "to_png", "to_svg"]
 
 #: What :func:`save_chart` writes, by file suffix.
 FORMATS = (".html", ".png", ".svg")
 #: Pixels per chart pixel in a PNG: sharp on a high-density screen and in print.
 SCALE = 2
+#: The name of the Altair renderer that :func:`enable_offline` switches to.
+RENDERER = "workbench-offline"
+#: The mime type JupyterLab's own Vega extension draws (``@jupyterlab/vega5-extension``).
+VEGA_MIME = "application/vnd.vega.v5+json"
+
+
+def notebook_bundle(spec: dict) -> tuple[dict, dict]:
+    """What a notebook stores and shows for a chart: (mime bundle, its metadata).
+
+    The bundle holds the chart as Vega (compiled from ``spec``, a Vega-Lite dict, by
+    ``vl-convert-python``), which JupyterLab draws with the Vega it ships, interactive and
+    with tooltips, even in a notebook that is not trusted; as a PNG, which nbconvert's HTML
+    and viewers without Vega show, at the chart's size; and as a line of text.
+    """
+    vega = vl_convert.vegalite_to_vega(spec, vl_version=_vega_lite_version())
+    png = vl_convert.vega_to_png(vega, scale=SCALE)
+    width, height = _png_size(png)
+    bundle = {VEGA_MIME: vega, "image/png": base64.b64encode(png).decode("ascii"),
+              "text/plain": f"<chart: {_title(spec)}>"}
+    # SVG rather than Vega's default canvas: the labels stay text a reader can search and copy.
+    return bundle, {VEGA_MIME: {"embed_options": {"renderer": "svg"}},
+                    "image/png": {"width": width // SCALE, "height": height // SCALE,
+                                  "needs_background": "light"}}
+
+
+def _title(spec: dict) -> str:
+    """The chart's title as one line of text (Vega-Lite allows a string, lines, or a dict)."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, from its IHDR chunk (PNG specification, 11.2.2)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+alt.renderers.register(RENDERER, notebook_bundle)
 
 
 def enable_offline() -> None:
-    """Draw Altair charts in JupyterLab with the bundled JavaScript (no CDN)."""
-    alt.renderers.enable("jupyter", offline=True)
+    """Show Altair charts in notebooks without the internet (:func:`notebook_bundle`).
+
+    Only Altair's own default is replaced: a renderer the user chose (``alt.renderers.enable``
+    or the ``ALTAIR_RENDERER`` variable) is kept.
+    """
+    if alt.renderers.active == "default":
+        alt.renderers.enable(RENDERER)
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict:

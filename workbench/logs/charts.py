@@ -58,6 +58,9 @@ def metric_chart(frame: pd.DataFrame, value: str, *, color: str = "unit",
         if column not in frame:
             raise LogsError(40, f"the table has no column '{column}'; it has "
                             f"{', '.join(map(str, frame.columns))}.")
+    from workbench.charts.offline import enable_offline
+
+    enable_offline()  # drawn in JupyterLab without the internet
     lines = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("bucket_start:T", title="time (site's clock)"),
         y=alt.Y(f"{value}:Q", title=value.replace("_", " ")),
