@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,10 @@ import pytest
 from workbench import Project
 
 REPO = Path(__file__).resolve().parents[1]
+#: Where browser tests write their screenshots: a temporary folder, so that a test run leaves
+#: the tree as it was; ``WORKBENCH_SCREENSHOTS=docs/img make test`` refreshes the README's.
+SCREENSHOTS = Path(os.environ.get("WORKBENCH_SCREENSHOTS") or tempfile.mkdtemp(
+    prefix="workbench-screenshots-"))
 RIVERSIDE = REPO / "corpora" / "riverside"
 SHARED = REPO.parent / "shared"
 

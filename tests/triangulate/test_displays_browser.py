@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import REPO
+from tests.conftest import SCREENSHOTS
 from tests.widgets.lab import CHROMIUM, launch_chromium
 from workbench.example import build_example
 
@@ -26,7 +26,6 @@ pytestmark = [
 ]
 
 REPAIR = ["manual-verification", "workarounds"]
-SCREENSHOTS = REPO / "docs" / "img"
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ project of two fictional interviews (one with non-ASCII letters and emoji) and s
 ``CodingView`` widgets. The test selects passages with the mouse as a person would, picks
 codes, and then opens the project from this process to check what was stored: the offsets
 must slice exactly the text the browser selected (browsers count UTF-16 code units, the
-project counts code points). Screenshots go to ``docs/img/``.
+project counts code points). Screenshots go to ``tests.conftest.SCREENSHOTS`` (a temporary
+folder; ``docs/img/`` with WORKBENCH_SCREENSHOTS=docs/img).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import REPO, span
+from tests.conftest import REPO, SCREENSHOTS, span
 from tests.widgets.conftest import NURSE, ZOE, build_study, doc_ids
 from tests.widgets.lab import (
     CHROMIUM,
@@ -40,7 +41,6 @@ pytestmark = [
                        "browser tests"),
 ]
 
-SCREENSHOTS = REPO / "docs" / "img"
 NOTEBOOK = "coding.ipynb"
 CELLS = [
     "from workbench import Project\nfrom workbench.widgets import CodingView\n\n"
