@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.coding.codings import CODING_COLUMNS, code_and_descendants, codings_frame
@@ -45,6 +45,9 @@ from workbench.triangulate.windows import (
     explode_windows,
     window_metrics,
 )
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["MixedMatrix", "mixed_matrix"]
 
