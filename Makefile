@@ -60,6 +60,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_logs.py
 	$(BIN)/python benchmarks/bench_triangulate.py
 	$(BIN)/python benchmarks/bench_widget.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 clean:
 	rm -rf $(VENV) demo-project .pytest_cache .ruff_cache .hypothesis

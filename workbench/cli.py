@@ -9,27 +9,31 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from workbench import Project, __version__
-from workbench.codebook import diff, load_codebook
-from workbench.codebook.io import dump_yaml
-from workbench.coding import export_table
+from workbench import __version__
 from workbench.corpus import CASES, KINDS, UNITS
 from workbench.errors import WorkbenchError
-from workbench.example import build_example
 from workbench.logs import cli as logs_cli
-from workbench.refi_qda import POSITION_UNITS, export_qdc, import_qdc
+from workbench.refi_qda import POSITION_UNITS
 from workbench.triangulate import cli as triangulate_cli
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from workbench import Project
 
 
 def _init(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     project = Project.create(args.dir, language=args.language, spacy_model=args.spacy_model)
     print(f"created project {project.path}")
 
 
 def _import(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     with Project.open(args.dir) as project:
         report = project.import_files(args.files, kind=args.kind, attributes=args.attributes,
                                       encoding=args.encoding, cases=args.cases,
@@ -38,6 +42,10 @@ def _import(args: argparse.Namespace) -> None:
 
 
 def _info(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from workbench import Project
+
     with Project.open(args.dir) as project:
         settings = project.settings
         print(f"project {project.path} (schema {settings['schema_version']}, "
@@ -93,21 +101,31 @@ def _print_coding_summary(project: Project) -> None:
 
 
 def _codebook_validate(args: argparse.Namespace) -> None:
+    from workbench.codebook import load_codebook
+
     book = load_codebook(args.file)
     print(f"{args.file}: valid ({len(book.codes)} codes, version {book.version})")
 
 
 def _codebook_diff(args: argparse.Namespace) -> None:
+    from workbench.codebook import diff, load_codebook
+
     changes = diff(load_codebook(args.old), load_codebook(args.new))
     print("no changes to codes" if changes.empty else changes.to_string(index=False))
 
 
 def _codebook_export(args: argparse.Namespace) -> None:
+    from workbench.codebook import load_codebook
+    from workbench.refi_qda import export_qdc
+
     export_qdc(load_codebook(args.file), args.to)
     print(f"wrote {args.to}")
 
 
 def _codebook_import(args: argparse.Namespace) -> None:
+    from workbench.codebook.io import dump_yaml
+    from workbench.refi_qda import import_qdc
+
     book, warnings = import_qdc(args.file)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -119,12 +137,18 @@ def _codebook_import(args: argparse.Namespace) -> None:
 
 
 def _codebook_set(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     with Project.open(args.dir) as project:
         version = project.set_codebook(args.file)
         print(f"{args.dir}: codebook version {version}, {len(project.codes())} active codes")
 
 
 def _print_or_write(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from workbench.coding import export_table
+
     if args.out is None:
         with pd.option_context("display.width", 160, "display.max_colwidth", 80):
             print(frame.to_string(index=False) if not frame.empty else "nothing found")
@@ -134,17 +158,26 @@ def _print_or_write(frame: pd.DataFrame, args: argparse.Namespace) -> None:
 
 
 def _codings(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     with Project.open(args.dir) as project:
         _print_or_write(project.codings(coder=args.coder, code=args.code), args)
 
 
 def _retrieve(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     with Project.open(args.dir) as project:
         _print_or_write(project.retrieve(args.code, context=args.context, coder=args.coder),
                         args)
 
 
 def _agreement(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from workbench import Project
+    from workbench.coding import export_table
+
     coders = [c.strip() for c in args.coders.split(",") if c.strip()]
     with Project.open(args.dir) as project:
         table = project.agreement(coders, unit=args.unit, segment=args.segment)
@@ -161,18 +194,24 @@ def _agreement(args: argparse.Namespace) -> None:
 
 
 def _example(args: argparse.Namespace) -> None:
+    from workbench.example import build_example
+
     project = build_example(args.dir)
     print(f"built the Riverside example project in {project.path}")
     project.close()
 
 
 def _export_qdpx(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     with Project.open(args.dir) as project:
         path = project.export_qdpx(args.out)
     print(f"wrote {path}")
 
 
 def _import_qdpx(args: argparse.Namespace) -> None:
+    from workbench import Project
+
     report = Project.import_qdpx(args.file, args.dir, language=args.language,
                                  position_unit=args.position_unit, kind=args.kind)
     print(report)

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from workbench.codebook.store import code_names, stored_codes
 from workbench.coding._intervals import overlapping_pairs
@@ -27,6 +24,11 @@ from workbench.store import append_audit
 from workbench.store.audit import now
 from workbench.store.ids import new_id
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
 SUGGESTION_COLUMNS = ["suggestion_id", "doc_id", "document", "start", "end", "code_id",
                       "code", "rule", "status", "decided_by", "text"]
 
@@ -34,6 +36,8 @@ SUGGESTION_COLUMNS = ["suggestion_id", "doc_id", "document", "start", "end", "co
 @lru_cache(maxsize=4)
 def lemma_pipeline(language: str = "en") -> Language:
     """``spacy.blank(language)`` with the lookup lemmatizer: offline, tables from a package."""
+    import spacy
+
     nlp = spacy.blank(language)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     try:
@@ -46,12 +50,16 @@ def lemma_pipeline(language: str = "en") -> Language:
 
 def _lowered(nlp: Language, doc: Doc) -> Doc:
     """A lower-cased, lemmatized twin of ``doc`` with the same tokens (so the same offsets)."""
+    from spacy.tokens import Doc
+
     twin = Doc(nlp.vocab, words=[t.lower_ for t in doc],
                spaces=[bool(t.whitespace_) for t in doc])
     return nlp.get_pipe("lemmatizer")(twin)
 
 
 def _matcher(nlp: Language, patterns: pd.DataFrame) -> tuple[PhraseMatcher, dict]:
+    from spacy.matcher import PhraseMatcher
+
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     rules = {}
     for row in patterns.itertuples():

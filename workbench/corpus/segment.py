@@ -16,11 +16,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH
-from spacy.language import Language
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 from workbench.corpus.transcript import Turn
 from workbench.errors import ProjectError
@@ -49,6 +50,8 @@ def sentence_pipeline(language: str = "en", model: str | None = None) -> Languag
     Only what sentence splitting needs is run: an installed pipeline keeps its parser or
     senter and drops the rest (taggers and NER would cost time at import for nothing).
     """
+    import spacy
+
     if model is None:
         nlp = spacy.blank(language)
         nlp.add_pipe("sentencizer")
@@ -126,6 +129,8 @@ def sentence_spans(nlp: Language, texts) -> Iterator[list[tuple[int, int]]]:
     The default pipeline takes a fast path with the same result as ``nlp.pipe`` followed by
     ``doc.sents`` (tested); any other pipeline runs in full.
     """
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH
+
     if not _rule_based(nlp):
         for doc in nlp.pipe(texts, batch_size=256):
             yield [(sent.start_char, sent.end_char) for sent in doc.sents]

@@ -7,13 +7,15 @@ SQL of whatever engine holds the events (DuckDB, Spark, Trino, BigQuery, Postgre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.errors import LogsError
 from workbench.logs.mapping import Shifts
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 #: A grouping key or several.
 By = str | Sequence[str]
@@ -58,6 +60,8 @@ def bucket_start(local: ir.TimestampValue, bucket: str, shifts: Shifts) -> ir.Ti
     A shift belongs to the date on which it starts: 02:00 on 1 April is in the night shift
     that started on 31 March at 19:00.
     """
+    import ibis
+
     if bucket == "hour":
         return local.truncate("h")
     if bucket == "day":
@@ -75,6 +79,8 @@ def bucket_start(local: ir.TimestampValue, bucket: str, shifts: Shifts) -> ir.Ti
 def grouped(table: ir.Table, local: str, bucket: str, by: Sequence[str], shifts: Shifts
             ) -> ir.Table:
     """``table`` with ``bucket_start`` and one column per grouping key, named as the key."""
+    import ibis
+
     moment = table[local]
     columns = {"bucket_start": bucket_start(moment, bucket, shifts)}
     for key in by:
@@ -94,6 +100,8 @@ def alerts(events: ir.Table) -> ir.Table:
     inputs_stale, acknowledged_ts, action, reason, wait_minutes (fired to first
     acknowledgement, from the UTC times; null when never acknowledged).
     """
+    import ibis
+
     fired = events.filter(events.event_type == "alert_fired").select(
         "alert_id", "entity_id", "ts", "local_ts", "unit", "actor_role", "actor_id", "score",
         "threshold", "inputs_stale")
@@ -110,6 +118,8 @@ def alerts(events: ir.Table) -> ir.Table:
 def deteriorations_alerted(events: ir.Table, horizon_hours: float) -> ir.Table:
     """One row per deterioration, with ``alerted``: was an alert fired on the same entity in
     the ``horizon_hours`` before it (the countermetric's window; P12: twelve hours)?"""
+    import ibis
+
     deteriorations = events.filter(events.event_type == "deterioration").select(
         "event_id", "entity_id", "unit", "local_ts", at=events.ts.epoch_seconds())
     fired = events.filter(events.event_type == "alert_fired").select(
@@ -127,6 +137,8 @@ def deteriorations_alerted(events: ir.Table, horizon_hours: float) -> ir.Table:
 def alerts_followed(events: ir.Table, horizon_hours: float) -> ir.Table:
     """:func:`alerts` with ``followed``: did a deterioration of the same entity follow within
     ``horizon_hours``?"""
+    import ibis
+
     table = alerts(events)
     outcomes = events.filter(events.event_type == "deterioration").select(
         outcome_entity=events.entity_id, outcome_at=events.ts.epoch_seconds())

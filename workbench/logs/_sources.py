@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from workbench.errors import LogsError
 from workbench.logs import _times
 from workbench.logs.events import COLUMNS, EVENT_TYPES, REQUIRED
 from workbench.logs.mapping import Mapping
+
+if TYPE_CHECKING:
+    import duckdb
 
 KINDS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
          ".parquet": "parquet"}
@@ -117,6 +119,8 @@ def find_sources(paths) -> list[Source]:
 def columns_of(conn: duckdb.DuckDBPyConnection, source: Source, mapping: Mapping
                ) -> dict[str, str]:
     """The source's columns and types; every column the mapping names must be among them."""
+    import duckdb
+
     try:
         rows = conn.execute(f"DESCRIBE SELECT * FROM {source.scan()}").fetchall()
     except duckdb.Error as err:
@@ -159,6 +163,8 @@ def columnar(conn: duckdb.DuckDBPyConnection, source: Source, staged: Path, malf
     A CSV file's records with the wrong number of fields are described in the table
     ``malformed`` (see :func:`malformed_rows`); the rows read keep their record numbers.
     """
+    import duckdb
+
     if source.kind == "parquet":
         return source.scan()
     try:
@@ -182,6 +188,8 @@ def columnar(conn: duckdb.DuckDBPyConnection, source: Source, staged: Path, malf
 
 
 def _has_rows(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    import duckdb
+
     try:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
     except duckdb.CatalogException:

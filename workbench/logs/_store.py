@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from workbench.errors import LogsError
 from workbench.logs.events import COLUMNS
+
+if TYPE_CHECKING:
+    import duckdb
 
 DB_NAME = "logs.duckdb"
 #: DuckDB's memory budget (buffer pool) unless the caller gives another; it spills beyond it.
@@ -56,6 +58,8 @@ MIGRATIONS: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = (_v1_table
 def connect(folder: Path, *, memory_limit: str = MEMORY_LIMIT,
             read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating if needed) the logs database in a project folder."""
+    import duckdb
+
     config = {"memory_limit": memory_limit,
               "temp_directory": str(folder / "logs.duckdb.tmp"),
               "preserve_insertion_order": True}

@@ -23,9 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
+
 
 #: An offset at the end of a timestamp's text, right after the time of day.
 OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$"

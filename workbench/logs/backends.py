@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.errors import LogsError
@@ -22,6 +20,9 @@ from workbench.logs import _store
 from workbench.logs.events import COLUMNS
 from workbench.logs.mapping import Shifts, read_mapping
 from workbench.logs.metrics import METRICS
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["compute", "connect", "has_logs", "site_shifts"]
 
@@ -45,6 +46,8 @@ def connect(source=None, *, table: str = "events", memory_limit: str = _store.ME
     ibis Table with the canonical columns. Close its engine with
     ``events.get_backend().disconnect()`` when done.
     """
+    import ibis
+
     if source is None:
         raise LogsError(30, "connect() needs a project, a project folder, a Spark session or "
                         "an Ibis backend.")
@@ -59,6 +62,9 @@ def connect(source=None, *, table: str = "events", memory_limit: str = _store.ME
 
 
 def _duckdb(folder: Path, memory_limit: str) -> ir.Table:
+    import duckdb
+    import ibis
+
     database = folder / _store.DB_NAME
     if not database.exists():
         raise LogsError(13, f"{folder} has no logs yet. Load some with "
@@ -96,6 +102,8 @@ def compute(source, metric: str = "overview", *, bucket: str = "day", by=("unit"
     -------
     DataFrame : the metric's tidy table.
     """
+    import ibis.expr.types as ir
+
     if metric not in METRICS:
         raise LogsError(23, f"unknown metric '{metric}'; choose one of {', '.join(METRICS)}.")
     if isinstance(source, ir.Table):
@@ -110,6 +118,8 @@ def compute(source, metric: str = "overview", *, bucket: str = "day", by=("unit"
 
 def site_shifts(events: ir.Table) -> Shifts:
     """The shift times of the mapping of the latest load (07:00 and 19:00 without one)."""
+    import ibis
+
     loads = events.get_backend().table("loads")
     latest = loads.order_by(ibis.desc(loads.load_id)).limit(1).mapping.to_pandas()
     return read_mapping(json.loads(latest.iloc[0])).shifts if len(latest) else Shifts()

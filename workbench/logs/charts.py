@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from workbench.errors import LogsError
 from workbench.safe_input import load_yaml
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["metric_chart", "timeline_marks"]
 
@@ -54,6 +57,8 @@ def metric_chart(frame: pd.DataFrame, value: str, *, color: str = "unit",
         chart of your data never shows the example case's events.
     title : the chart's title (default: the value's name).
     """
+    import altair as alt
+
     for column in ("bucket_start", value, color):
         if column not in frame:
             raise LogsError(40, f"the table has no column '{column}'; it has "

@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
-from workbench.exports import write_table
 from workbench.logs._alerts import BUCKETS
-from workbench.logs.backends import compute
-from workbench.logs.load import load
 from workbench.logs.metrics import METRICS
 
 __all__ = ["register"]
@@ -57,13 +52,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _load(args: argparse.Namespace) -> None:
     from workbench import Project
+    from workbench.logs.load import load
 
     with Project.open(args.dir) as project:
         print(load(project, args.files, args.mapping, replace=args.replace))
 
 
 def _metrics(args: argparse.Namespace) -> None:
+    import pandas as pd
+
     from workbench import Project
+    from workbench.exports import write_table
+    from workbench.logs.backends import compute
 
     by = tuple(key.strip() for key in args.by.split(",") if key.strip())
     with Project.open(args.dir) as project:

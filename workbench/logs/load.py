@@ -35,14 +35,17 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from workbench.errors import LogsError
 from workbench.logs import _sources, _store, _times
 from workbench.logs.events import ALERT_RESPONSES, COLUMNS
 from workbench.logs.mapping import Mapping, read_mapping
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["LoadReport", "load", "load_files", "loads", "rejects"]
 
@@ -156,6 +159,8 @@ def _refuse_reload(conn: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> 
 
 def _load(conn, sources, types, mapping: Mapping, digests, actor: str, replace: bool,
           scratch: Path) -> LoadReport:
+    import duckdb
+
     load_id = conn.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     if replace:
         conn.execute("DELETE FROM events")
@@ -259,6 +264,8 @@ def _hold(conn) -> None:
     in ``_held``. An alert with a possibly repeated row is held whole, since rejecting a repeat
     can change when it fired.
     """
+    import duckdb
+
     try:
         conn.execute("""
             CREATE TEMP TABLE _repeated_ids AS

@@ -19,9 +19,8 @@ numbers from DuckDB and from Spark on the Riverside example (tests/logs/test_bac
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.logs._alerts import (
@@ -43,6 +42,9 @@ from workbench.logs.outcomes import (
     sensitivity,
 )
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 __all__ = [
     "METRICS",
     "acknowledgement_rates",
@@ -55,7 +57,6 @@ __all__ = [
     "stale_input_share",
     "time_to_acknowledge",
 ]
-
 
 
 def alert_volume(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
@@ -88,6 +89,8 @@ def alerts_per_nurse_shift(events: ir.Table, *, bucket: str = "shift", by: By = 
     -------
     DataFrame : bucket_start, *by, alerts, nurse_shifts, alerts_per_nurse_shift.
     """
+    import ibis
+
     by = check_options(bucket, by, buckets=("shift", "day", "week", "month"),
                        keys=("unit", "role", "actor", "shift"), metric="alerts_per_nurse_shift")
     keys = ["bucket_start", *by]
@@ -221,6 +224,8 @@ def dismissal_reasons(events: ir.Table, *, bucket: str = "week", by: By = ("unit
     -------
     DataFrame : bucket_start, *by, reason, dismissals, share.
     """
+    import ibis
+
     by = check_options(bucket, by, keys=ALERT_KEYS, metric="dismissal_reasons")
     table = grouped(alerts(events), "local_ts", bucket, by, shifts)
     table = table.filter(table.action == "dismissed").mutate(
@@ -277,6 +282,8 @@ def downtime(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
     -------
     DataFrame : bucket_start, *by, downtime_minutes.
     """
+    import ibis
+
     by = check_options(bucket, by, keys=("unit", "interface"), metric="downtime")
     interface = events.filter(events.event_type.isin(["interface_down", "interface_up"]))
     order = ibis.window(group_by=[interface.entity_id, interface.unit], order_by=interface.ts)

@@ -11,7 +11,8 @@ numbers from DuckDB and from Spark on the Riverside example (tests/logs/test_bac
 
 from __future__ import annotations
 
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from workbench.errors import LogsError
@@ -28,6 +29,9 @@ from workbench.logs._alerts import (
     ratio,
 )
 from workbench.logs.mapping import Shifts
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["missed_deteriorations", "positive_predictive_value", "rapid_response_calls",
            "sensitivity"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from workbench.logs.backends import connect, has_logs, site_shifts
 from workbench.logs.mapping import Shifts
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 
 @contextmanager

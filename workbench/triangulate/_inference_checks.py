@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.codebook.store import merges, status_of
@@ -21,6 +21,9 @@ from workbench.coding.codings import coding_states
 from workbench.logs.mapping import Shifts
 from workbench.triangulate._inference_query import MetricQuery, matches, run_queries
 from workbench.triangulate.timeline import TimelineEvent, timeline
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 
 def timeline_events(conn: sqlite3.Connection) -> dict[str, TimelineEvent]:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import duckdb
-import ibis.common.exceptions
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.errors import TriangulationError, WorkbenchError
@@ -24,12 +22,12 @@ from workbench.triangulate.cells import check_period, floor
 from workbench.triangulate.metrics import COUNTS, LOG_BY, RATIOS, metric_cells, metric_column
 from workbench.triangulate.timeline import TimelineEvent, wall_clock
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 #: A re-run matches the recorded value within this relative tolerance (floating-point
 #: summation order may differ between engines; nothing else may).
 RELATIVE_TOLERANCE = 1e-9
-#: What a stored query can meet when the logs changed under it (a column gone, a file
-#: unreadable): reported as "the query no longer runs", never raised from a listing.
-_ENGINE_ERRORS = (WorkbenchError, ibis.common.exceptions.IbisError, duckdb.Error, OSError)
 _QUERY_KEYS = ("metric", "period", "by", "filters", "value", "decimals")
 
 
@@ -203,6 +201,12 @@ def run_queries(events: ir.Table, queries: Sequence[MetricQuery],
     """Each query's current value on the logs, or why it does not run (text), in order. The
     metric is computed once per (period, by) for every query that shares them; an engine
     error stops only the queries of that group."""
+    import duckdb
+    import ibis.common.exceptions
+
+    # What a stored query can meet when the logs changed under it (a column gone, a file
+    # unreadable): reported as "the query no longer runs", never raised from a listing.
+    engine_errors = (WorkbenchError, ibis.common.exceptions.IbisError, duckdb.Error, OSError)
     groups: dict[tuple, list[int]] = {}
     for index, query in enumerate(queries):
         groups.setdefault((query.period, query.by), []).append(index)
@@ -211,7 +215,7 @@ def run_queries(events: ir.Table, queries: Sequence[MetricQuery],
         columns = list(dict.fromkeys(c for i in indices for c in _columns(queries[i])))
         try:
             cells = metric_cells(events, columns, period=period, by=by, shifts=shifts)
-        except _ENGINE_ERRORS as err:
+        except engine_errors as err:
             for index in indices:
                 results[index] = _reason(err)
             continue

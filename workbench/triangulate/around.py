@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -36,6 +36,9 @@ from workbench.triangulate.keys import ALL, crosswalk
 from workbench.triangulate.matrix import placed_evidence
 from workbench.triangulate.metrics import COUNTS, RATIOS, hourly_cells, metric_column
 from workbench.triangulate.timeline import event
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["AROUND_COLUMNS", "around"]
 

@@ -6,10 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from workbench.errors import TriangulationError
-from workbench.exports import write_table
 from workbench.triangulate.cells import PERIODS
 
 __all__ = ["register", "register_inferences"]
@@ -86,6 +83,8 @@ def _themes(text: str) -> dict[str, str]:
 
 
 def _display(args: argparse.Namespace) -> None:
+    import pandas as pd
+
     from workbench import Project
 
     split = args.split
@@ -112,7 +111,10 @@ def _display(args: argparse.Namespace) -> None:
 
 
 def _triangulate(args: argparse.Namespace) -> None:
+    import pandas as pd
+
     from workbench import Project
+    from workbench.exports import write_table
 
     with Project.open(args.dir) as project:
         result = project.repair_gap(
@@ -162,6 +164,7 @@ def register_inferences(subparsers: argparse._SubParsersAction) -> None:
 
 def _inferences(args: argparse.Namespace) -> None:
     from workbench import Project
+    from workbench.exports import write_table
 
     with Project.open(args.dir) as project:
         listed = project.inferences(check=not args.no_check, status=args.status)

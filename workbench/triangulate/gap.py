@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from workbench.errors import TriangulationError
 
@@ -60,12 +59,16 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     >>> round(spearman(np.array([1, 2, 3, 4]), np.array([10, 20, 30, 25])), 6)
     0.8
     """
+    from scipy import stats
+
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return float("nan")
     return float(np.corrcoef(stats.rankdata(x), stats.rankdata(y))[0, 1])
 
 
 def _centred_ranks(values: np.ndarray) -> np.ndarray:
+    from scipy import stats
+
     ranks = stats.rankdata(values, axis=-1)
     return ranks - ranks.mean(axis=-1, keepdims=True)
 
@@ -148,6 +151,8 @@ def detectable_rho(n: int, *, alpha: float = 0.05, power: float = 0.8) -> float:
     >>> round(detectable_rho(36), 2)
     0.46
     """
+    from scipy import stats
+
     if n <= 3:
         return float("nan")
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
@@ -160,6 +165,8 @@ def poisson_lower(counts, level: float = 0.95) -> np.ndarray:
     >>> [round(float(v), 2) for v in poisson_lower([0, 3, 17])]
     [0.0, 0.62, 9.9]
     """
+    from scipy import stats
+
     counts = np.asarray(counts, dtype=float)
     with np.errstate(invalid="ignore"):
         lower = stats.chi2.ppf((1 - level) / 2, 2 * counts) / 2

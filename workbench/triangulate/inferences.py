@@ -25,8 +25,8 @@ import math
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.codebook.operations import require_code
@@ -40,6 +40,9 @@ from workbench.store.audit import now
 from workbench.store.ids import new_id
 from workbench.triangulate._inference_checks import evidence_flags, query_flags, timeline_events
 from workbench.triangulate._inference_query import MetricQuery, parse_query, run_queries
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["FARMER", "FETTERS", "FRAMEWORKS", "INFERENCE_COLUMNS", "infer", "inferences",
            "retract_inference", "revise_inference"]

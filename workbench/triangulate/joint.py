@@ -12,13 +12,10 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import altair as alt
-import ibis.expr.types as ir
 import pandas as pd
 
-from workbench.charts import displays as charts
-from workbench.charts.offline import enable_offline, save_chart
 from workbench.codebook.operations import require_code
 from workbench.coding.codings import codings_frame
 from workbench.corpus.views import document, documents, segments
@@ -28,6 +25,10 @@ from workbench.triangulate.cells import check_period
 from workbench.triangulate.evidence import TimeRules
 from workbench.triangulate.matrix import MixedMatrix, mixed_matrix
 from workbench.triangulate.timeline import timeline
+
+if TYPE_CHECKING:
+    import altair as alt
+    import ibis.expr.types as ir
 
 __all__ = ["KINDS", "Display", "joint_display"]
 
@@ -60,11 +61,15 @@ class Display:
     def save(self, path: str | Path) -> Path:
         """Write the display as ``.html`` (interactive, offline, with a PNG for readers
         without JavaScript and the full table), ``.png`` or ``.svg``."""
+        from workbench.charts.offline import save_chart
+
         return save_chart(self.chart, path, title=f"workbench: {self.kind} display",
                           body=self.page_table() if Path(path).suffix.lower() == ".html"
                           else "")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from workbench.charts.offline import enable_offline
+
         enable_offline()
         return self.chart._repr_mimebundle_(include=include, exclude=exclude)
 
@@ -110,6 +115,8 @@ def _side_by_side(conn, events, rules, *, themes, coder, by, period, inferences,
                         .assign(theme=t) for t in themes], ignore_index=True)
     frame = tables.side_by_side(themes, matrix.cells, _source(conn, quotes), names=names,
                                 inferences=inferences, per_theme=per_theme, seed=seed)
+    from workbench.charts import displays as charts
+
     return frame, charts.side_by_side_chart(frame), matrix.notes
 
 
@@ -125,6 +132,8 @@ def _by_theme(conn, events, rules, *, codes, metric, coder, by, period, split):
     evidence = _source(conn, matrix.evidence)
     frame = tables.by_theme(matrix.cells, evidence, codes, metric, by=matrix.by, split=split,
                             shifts=rules.shifts)
+    from workbench.charts import displays as charts
+
     return frame, charts.by_theme_chart(frame), matrix.notes
 
 
@@ -133,6 +142,8 @@ def _case_ordered(conn, events, rules, *, codes, metric, coder, by, period):
                      metrics=[metric], coder=coder)
     frame = tables.case_ordered(matrix.cells, _source(conn, matrix.evidence), metric,
                                 by=matrix.by)
+    from workbench.charts import displays as charts
+
     return frame, charts.case_ordered_chart(frame, by=matrix.by), matrix.notes
 
 
@@ -141,6 +152,8 @@ def _timeline(conn, events, rules, *, codes, metric, coder, period):
                      metrics=[metric], coder=coder)
     frame = tables.timeline_display(matrix.cells, _source(conn, matrix.evidence),
                                     timeline(conn), metric, period_length=_LENGTH[period])
+    from workbench.charts import displays as charts
+
     return frame, charts.timeline_chart(frame, metric), matrix.notes
 
 

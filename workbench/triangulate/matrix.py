@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.coding.codings import CODING_COLUMNS, code_and_descendants, codings_frame
@@ -29,7 +29,6 @@ from workbench.errors import CodingError, TriangulationError
 from workbench.logs.mapping import Shifts
 from workbench.triangulate.cells import (
     PERIODS,
-    check_period,
     explode_keys,
     explode_periods,
     period_end,
@@ -45,6 +44,9 @@ from workbench.triangulate.windows import (
     explode_windows,
     window_metrics,
 )
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["MixedMatrix", "mixed_matrix"]
 
@@ -138,8 +140,7 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
     for key in by:
         if key not in LOG_KEYS:
             raise TriangulationError(1, f"cannot link by '{key}'; use {' or '.join(LOG_KEYS)}.")
-    anchor = None if period in PERIODS else event(conn, period)
-    period = period if anchor else check_period(period)
+    anchor = None if period in PERIODS else _event_period(conn, period)
     if metrics and events is None:
         raise TriangulationError(33, "this project has no deployment logs, so no log metric "
                                  "can be joined. Load them with project.load_logs(...), or "
@@ -182,6 +183,17 @@ def mixed_matrix(conn: sqlite3.Connection, events: ir.Table | None, *,
     evidence = evidence.sort_values([*by, "bucket_start", "code", "document", "start"],
                                     kind="stable", ignore_index=True)[columns]
     return MixedMatrix(cells, evidence, unplaced, notes, by, period, codes, tuple(metrics))
+
+
+def _event_period(conn: sqlite3.Connection, period: str):
+    """The timeline event a ``period`` names; anything else is refused with the choices."""
+    events = timeline(conn)["event_id"].tolist()
+    if period not in events:
+        raise TriangulationError(30, f"period '{period}' is not supported; choose one of "
+                                 f"{', '.join(PERIODS)}, or a timeline event's id ("
+                                 f"{', '.join(events) or 'none stored: project.set_timeline'}"
+                                 ").")
+    return event(conn, period)
 
 
 def placed_evidence(conn, keys, codes, coder, rules):

@@ -8,13 +8,16 @@ evidence, never raw events (at 100M alerts a raw join took 711 s, the aggregate 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pandas as pd
 
 from workbench.errors import LogsError, TriangulationError
 from workbench.logs.mapping import Shifts
 from workbench.logs.metrics import METRICS
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["COUNTS", "METRIC_COLUMNS", "RATIOS", "hourly_cells", "metric_cells", "pooled"]
 

@@ -13,8 +13,8 @@ medians as the alerts-weighted mean of their hourly values).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -22,6 +22,9 @@ from workbench.errors import TriangulationError
 from workbench.logs.mapping import Shifts
 from workbench.triangulate.metrics import hourly_cells, needed_columns, pooled
 from workbench.triangulate.timeline import TimelineEvent
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 __all__ = ["WINDOW_COLUMNS", "event_windows", "explode_windows", "window_metrics"]
 

@@ -13,16 +13,16 @@ import io
 import zipfile
 from dataclasses import replace
 from pathlib import Path
-
-import docx
-from pypdf import PdfReader, apply_configuration
-from pypdf.errors import LimitReachedError, PdfReadError
+from typing import TYPE_CHECKING
 
 from workbench.corpus.header import header_date
 from workbench.corpus.normalise import normalise
 from workbench.corpus.readers.base import SourceDocument
 from workbench.errors import ImportError_
 from workbench.safe_input import UnsafeZip, check_zip
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 #: The most bytes one PDF stream may decompress to (a page of text is a few kilobytes to a
 #: megabyte; pypdf's own default is 75 MB).
@@ -41,6 +41,8 @@ def read_docx(path: Path, data: bytes, *, encoding: str | None = None) -> list[S
 
     Empty paragraphs are dropped; tables, headers, footers and comments are not read.
     """
+    import docx
+
     try:
         check_zip(data)
         document = docx.Document(io.BytesIO(data))
@@ -64,6 +66,9 @@ def read_docx(path: Path, data: bytes, *, encoding: str | None = None) -> list[S
 
 def read_pdf(path: Path, data: bytes, *, encoding: str | None = None) -> list[SourceDocument]:
     """Read the text layer of a PDF, one blank line between pages."""
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError
+
     try:
         with apply_configuration(**_PDF_LIMITS):
             pages = _pdf_pages(PdfReader(io.BytesIO(data)), path.name)
