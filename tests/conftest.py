@@ -10,6 +10,9 @@ import pytest
 
 from workbench import Project
 
+#: Shared fixtures defined beside their helpers: ``browser`` (one headless Chromium a module).
+pytest_plugins = ("tests.widgets.lab",)
+
 REPO = Path(__file__).resolve().parents[1]
 #: Where browser tests write their screenshots: a temporary folder, so that a test run leaves
 #: the tree as it was; ``WORKBENCH_SCREENSHOTS=docs/img make test`` refreshes the README's.

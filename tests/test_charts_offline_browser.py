@@ -19,12 +19,10 @@ import numpy as np
 import pytest
 from nbconvert import HTMLExporter
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import REPO, RIVERSIDE
 from tests.widgets.lab import (
-    CHROMIUM,
-    launch_chromium,
+    BROWSER_TESTS,
     open_notebook,
     run_all,
     start_lab,
@@ -33,12 +31,7 @@ from tests.widgets.lab import (
 from workbench import Project
 from workbench.example import build_example
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: install Debian's "
-                       "Chromium (`apt-get install chromium`, done by the Makefile) to run the "
-                       "browser tests"),
-]
+pytestmark = BROWSER_TESTS
 
 NOTEBOOK = "charts.ipynb"
 CELLS = [
@@ -81,12 +74,6 @@ def up_to_first_chart(name: str, root) -> nbformat.NotebookNode:
     return notebook
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def offline_page(browser, allowed: str):

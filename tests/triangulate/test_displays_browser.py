@@ -12,18 +12,14 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import SCREENSHOTS
-from tests.widgets.lab import CHROMIUM, launch_chromium
+from tests.widgets.lab import (
+    BROWSER_TESTS,
+    )
 from workbench.example import build_example
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: install Debian's "
-                       "Chromium (`apt-get install chromium`, done by the Makefile) to run the "
-                       "browser tests"),
-]
+pytestmark = BROWSER_TESTS
 
 REPAIR = ["manual-verification", "workarounds"]
 
@@ -38,12 +34,6 @@ def riverside(tmp_path_factory):
         yield project
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_offline(browser, path):

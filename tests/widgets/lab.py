@@ -21,8 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: The marks of a module of browser tests: ``pytestmark = BROWSER_TESTS``; skipped where
+#: Debian's Chromium is missing.
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: install Debian's "
+                       "Chromium (`apt-get install chromium`, done by the Makefile) to run the "
+                       "browser tests"),
+]
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-quic",
                   "--no-first-run"]
@@ -116,6 +125,17 @@ def write_notebook(path: Path, cells: list[str]) -> Path:
                                        "language": "python"}
     nbformat.write(notebook, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a module's tests (a plugin of tests/conftest.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
 
 
 def launch_chromium(playwright):

@@ -18,14 +18,13 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.conftest import REPO, SCREENSHOTS, span
 from tests.widgets.conftest import NURSE, ZOE, build_study, doc_ids
 from tests.widgets.lab import (
-    CHROMIUM,
+    BROWSER_TESTS,
     drag_select,
-    launch_chromium,
     open_notebook,
     run_all,
     start_lab,
@@ -34,12 +33,7 @@ from tests.widgets.lab import (
 from workbench import Project
 from workbench.widgets._view_data import child_shade
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: install Debian's "
-                       "Chromium (`apt-get install chromium`, done by the Makefile) to run the "
-                       "browser tests"),
-]
+pytestmark = BROWSER_TESTS
 
 NOTEBOOK = "coding.ipynb"
 CELLS = [
@@ -77,12 +71,6 @@ def lab(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_and_run(browser, lab):

@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from workbench.coding.queries import document_attribute
 from workbench.errors import CodingError, TriangulationError
-from workbench.safe_input import UnsafeYaml, load_yaml
 from workbench.store import append_audit
 from workbench.store.audit import now
+from workbench.triangulate._files import read_yaml
 
 __all__ = ["ALL", "LOG_KEYS", "Key", "crosswalk", "key_values", "read_keys", "set_keys"]
 
@@ -96,15 +95,7 @@ def _as_key(log_key: str, spec) -> Key:
 def read_keys(path: str | Path) -> dict[str, Key]:
     """Read a crosswalk YAML: ``unit: {attribute: ward, values: {hospital-wide: "*"}}``."""
     path = Path(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise TriangulationError(4, f"{path}: cannot read the crosswalk ({err}).") from err
-    except UnsafeYaml as err:
-        raise TriangulationError(4, f"{path.name}: the crosswalk is refused: {err}.") from err
-    except yaml.YAMLError as err:
-        raise TriangulationError(4, f"{path.name} is not valid YAML: {err}. Fix the file."
-                                 ) from err
+    data = read_yaml(path, "crosswalk", 4)
     if not isinstance(data, Mapping) or not data:
         raise TriangulationError(4, f"{path.name}: write one entry per log key, e.g. "
                                  "'unit: {attribute: ward}'.")

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from workbench.errors import TriangulationError
-from workbench.safe_input import UnsafeYaml, load_yaml
 from workbench.store import append_audit
+from workbench.triangulate._files import read_yaml
 
 __all__ = ["TimelineEvent", "event", "read_timeline_file", "set_timeline", "timeline",
            "wall_clock"]
@@ -88,15 +87,7 @@ def _event(raw: Mapping, ordinal: int, where: str) -> TimelineEvent:
 def read_timeline_file(path: str | Path) -> list[dict]:
     """The ``events`` list of a timeline YAML (``corpora/riverside/timeline.yaml``'s form)."""
     path = Path(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise TriangulationError(15, f"{path}: cannot read the timeline ({err}).") from err
-    except UnsafeYaml as err:
-        raise TriangulationError(15, f"{path.name}: the timeline is refused: {err}.") from err
-    except yaml.YAMLError as err:
-        raise TriangulationError(15, f"{path.name} is not valid YAML: {err}. Fix the file."
-                                 ) from err
+    data = read_yaml(path, "timeline", 15)
     events = data.get("events") if isinstance(data, Mapping) else data
     if not isinstance(events, list):
         raise TriangulationError(15, f"{path.name}: put the events in a list under 'events:'.")
