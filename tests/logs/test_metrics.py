@@ -215,3 +215,25 @@ def test_a_month_bucket_starts_on_the_first_at_midnight_for_every_metric_that_ta
     # The same counts as by day and week: A a1-a4, B a5; A's lab down 22:00-02:00 = 240 min.
     assert _rows(m.alert_volume(events, bucket="month"), "unit", "alerts") == [("A", 4), ("B", 1)]
     assert _rows(m.downtime(events, bucket="month"), "unit", "downtime_minutes") == [("A", 240.0)]
+
+
+@pytest.mark.parametrize(("bucket", "expected"), [
+    # One outage 12:00-13:00 inside one bucket of each kind: 60 minutes in it. Before, a
+    # single bucket was taken to last 12 hours whatever its kind, so a day starting at 00:00
+    # ended at 12:00 and this outage counted nothing.
+    ("hour", [60.0]), ("day", [60.0]), ("week", [60.0]), ("month", [60.0]),
+    ("shift", [60.0]),
+])
+def test_a_short_outage_in_a_single_bucket_is_counted(tmp_path, bucket, expected):
+    from workbench import Project
+
+    rows = [_event("d1", "12 12:00:00", "interface_down", entity_id="LAB", unit="A"),
+            _event("u1", "12 13:00:00", "interface_up", entity_id="LAB", unit="A")]
+    with Project.create(tmp_path / "study", user="ana") as project:
+        load(project, write_csv(tmp_path / "log.csv", rows), CANONICAL)
+        table = connect(project)
+        try:
+            frame = m.downtime(table, bucket=bucket)
+        finally:
+            table.get_backend().disconnect()
+    assert frame["downtime_minutes"].tolist() == expected

@@ -322,13 +322,23 @@ def _calendar(first, last, bucket: str, shifts: Shifts) -> pd.DataFrame:
         start = first.to_period(unit).start_time
         starts = pd.date_range(start, last,
                                freq={"h": "h", "D": "D", "W": "7D", "M": "MS"}[unit])
-    # A month's length varies: the last one ends at the next month's start.
-    following = (starts[-1] + pd.offsets.MonthBegin(1) if bucket == "month"
-                 else starts[-1] + (starts[-1] - starts[-2] if len(starts) > 1
-                                    else pd.Timedelta(hours=12)))
-    ends = list(starts[1:]) + [following]
+    ends = list(starts[1:]) + [_next_start(starts[-1], bucket, shifts)]
     return pd.DataFrame({"bucket_start": starts.astype("datetime64[us]"),
                          "bucket_end": pd.DatetimeIndex(ends).astype("datetime64[us]")})
+
+
+def _next_start(start: pd.Timestamp, bucket: str, shifts: Shifts) -> pd.Timestamp:
+    """Where the bucket starting at ``start`` ends: the next bucket's start (a month's length
+    varies; a shift ends where the other shift starts)."""
+    if bucket == "month":
+        return start + pd.offsets.MonthBegin(1)
+    if bucket == "shift":
+        minute = start.hour * 60 + start.minute
+        if minute == shifts.day_minute:
+            return start.normalize() + pd.Timedelta(minutes=shifts.night_minute)
+        return start.normalize() + pd.Timedelta(days=1, minutes=shifts.day_minute)
+    return start + {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1),
+                    "week": pd.Timedelta(days=7)}[bucket]
 
 
 def overview(events: ir.Table, *, bucket: str = "day", by: By = ("unit",),
