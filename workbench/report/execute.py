@@ -18,7 +18,7 @@ import jupytext
 import nbformat
 import pandas as pd
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
@@ -89,10 +89,12 @@ def _execute(notebook, name: str, workdir: Path, bar: tqdm, partial: Path) -> No
             bar.set_postfix_str(f"{name} cell {index + 1}/{len(notebook.cells)}: {first[:40]}")
             try:
                 client.execute_cell(cell, index)
-            except CellExecutionError as err:
+            except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
                 nbformat.write(notebook, partial)
+                why = (f"{err.ename}: {err.evalue}" if isinstance(err, CellExecutionError)
+                       else f"{type(err).__name__}: {err}")
                 raise ReportError(10, f"notebook {name}, cell {index + 1} ('{first}') failed: "
-                                  f"{err.ename}: {err.evalue}. The notebook as far as it ran "
+                                  f"{why}. The notebook as far as it ran "
                                   f"is kept in {partial}; fix the cell or the project and run "
                                   "the report again.") from None
 
@@ -139,18 +141,18 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     """
     project_dir = Path(project_dir).resolve()
     paths = _notebook_paths(Path(notebooks_dir), notebooks)
+    parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
+    prepared = [(path, _with_parameters(path, parameters)) for path in paths]
     with Project.open(project_dir) as project:
         inputs = provenance.input_digests(project)
     folder = Path(out) if out is not None else project_dir / "reports"
     identifier = run_id()
     target = folder / identifier
     target.mkdir(parents=True)
-    parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
     started = _now()
     executed, digests = [], []
-    bar = tqdm(paths, desc="report", unit="notebook", disable=not progress)
-    for path in bar:
-        notebook = _with_parameters(path, parameters)
+    bar = tqdm(prepared, desc="report", unit="notebook", disable=not progress)
+    for path, notebook in bar:
         with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
             _copy_project(project_dir, Path(scratch) / WORKING_PROJECT, skip=folder)
             _execute(notebook, path.stem, Path(scratch), bar,
