@@ -16,6 +16,7 @@ from workbench.corpus import CASES, KINDS, UNITS
 from workbench.errors import WorkbenchError
 from workbench.logs import cli as logs_cli
 from workbench.refi_qda import POSITION_UNITS
+from workbench.report import cli as report_cli
 from workbench.triangulate import cli as triangulate_cli
 
 if TYPE_CHECKING:
@@ -294,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_qdpx_commands(commands)
     logs_cli.register(commands)
     triangulate_cli.register(commands)
+    report_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

@@ -17,6 +17,7 @@ __all__ = [
     "ReliabilityError",
     "LogsError",
     "TriangulationError",
+    "ReportError",
 ]
 
 
@@ -81,3 +82,9 @@ class TriangulationError(WorkbenchError):
     """Linking coded evidence to log metrics: keys, timeline events, references, cells."""
 
     prefix = "WB-TRIANGULATE"
+
+
+class ReportError(WorkbenchError):
+    """An executed report: a notebook that is missing, has no parameters cell, or fails."""
+
+    prefix = "WB-REPORT"

@@ -1,0 +1,28 @@
+"""Executed reports as evidence: the analysis notebooks run against a project, kept with the
+digests of what went in and what came out (``provenance.json``).
+
+* :mod:`.execute` - ``run_report``: each notebook run on its own copy of the project, written
+  as ``.ipynb`` and HTML;
+* :mod:`.provenance` - the digests of inputs and output cells, the environment, the git state;
+* :mod:`.manifest` - ``provenance.json`` and the "Provenance" cell of each notebook;
+* :mod:`.cli` - the ``workbench report`` command.
+
+Names are imported on first use, so that ``workbench --help`` does not load Jupyter's
+notebook machinery (issue 17).
+"""
+
+from importlib import import_module
+
+__all__ = ["CODING_COLUMNS", "MANIFEST", "NOTEBOOKS", "VOLATILE_OUTPUT_FIELDS", "Run",
+           "canonical_json", "input_digests", "output_digests", "run_id", "run_report"]
+
+_HOMES = {"NOTEBOOKS": "execute", "run_id": "execute", "run_report": "execute",
+          "MANIFEST": "manifest", "Run": "manifest", "CODING_COLUMNS": "provenance",
+          "VOLATILE_OUTPUT_FIELDS": "provenance", "canonical_json": "provenance",
+          "input_digests": "provenance", "output_digests": "provenance"}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'workbench.report' has no attribute {name!r}")
+    return getattr(import_module(f"workbench.report.{_HOMES[name]}"), name)

@@ -1,0 +1,175 @@
+"""Run the analysis notebooks against a project and keep what they showed: ``run_report``.
+
+Each notebook (a jupytext percent ``.py`` file) runs in a fresh Jupyter kernel (nbclient) on
+its own working copy of the project, so a notebook that rebuilds or codes the project (01, 02, 03)
+never changes the evidence the report documents. The executed ``.ipynb``, a standalone HTML
+page of it (nbconvert) and ``provenance.json`` go to ``<out>/<run id>/``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pandas as pd
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+from tqdm.auto import tqdm
+
+from workbench.errors import ReportError
+from workbench.example import RIVERSIDE
+from workbench.project import Project
+from workbench.report import provenance
+from workbench.report.manifest import Run, provenance_cell, write_manifest
+
+__all__ = ["NOTEBOOKS", "run_id", "run_report"]
+
+#: The analysis notebooks shipped in the repository, next to the package.
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: The project's folder name inside the kernel's working folder: relative, so that paths the
+#: notebooks print are the same from run to run.
+WORKING_PROJECT = "project"
+#: Seconds one cell may run before the report is stopped.
+CELL_TIMEOUT = 600
+
+
+def run_id() -> str:
+    """A new run id: UTC time to the second and six random hex digits; sorts by time."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _notebook_paths(folder: Path, names: list[str] | None) -> list[Path]:
+    available = {p.stem: p for p in sorted(folder.glob("*.py"))}
+    if not available:
+        raise ReportError(1, f"{folder} holds no notebooks (jupytext .py files). Pass the "
+                          "folder of the analysis notebooks.")
+    unknown = [n for n in names or [] if n not in available]
+    if unknown:
+        raise ReportError(2, f"no notebook named {', '.join(unknown)} in {folder}; the "
+                          f"notebooks are {', '.join(available)}.")
+    return [available[n] for n in names] if names else list(available.values())
+
+
+def _with_parameters(path: Path, parameters: dict[str, str]) -> nbformat.NotebookNode:
+    """The notebook at ``path`` with a cell setting ``parameters`` after its parameters cell
+    (papermill's convention: tagged ``injected-parameters``)."""
+    notebook = jupytext.read(path)
+    tagged = [i for i, c in enumerate(notebook.cells)
+              if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        raise ReportError(3, f"{path.name} has no cell tagged 'parameters' (setting PROJECT "
+                          "and CORPUS). Tag the cell that sets them: '# %% tags=[\"parameters\"]'.")
+    source = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+    injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    notebook.cells.insert(tagged[0] + 1, injected)
+    return notebook
+
+
+def _execute(notebook, name: str, workdir: Path, bar: tqdm, partial: Path) -> None:
+    """Run every cell of ``notebook`` in a kernel started in ``workdir``, updating ``bar``.
+
+    A cell that raises stops the run: the notebook executed so far is written to
+    ``partial`` and a ``ReportError`` names the notebook, the cell and the error.
+    """
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(workdir)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            bar.set_postfix_str(f"{name} cell {index + 1}/{len(notebook.cells)}: {first[:40]}")
+            try:
+                client.execute_cell(cell, index)
+            except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
+                nbformat.write(notebook, partial)
+                why = (f"{err.ename}: {err.evalue}" if isinstance(err, CellExecutionError)
+                       else f"{type(err).__name__}: {err}")
+                raise ReportError(10, f"notebook {name}, cell {index + 1} ('{first}') failed: "
+                                  f"{why}. The notebook as far as it ran "
+                                  f"is kept in {partial}; fix the cell or the project and run "
+                                  "the report again.") from None
+
+
+def _copy_project(project_dir: Path, copy: Path, *, skip: Path) -> None:
+    """Copy the project folder to ``copy``, leaving out the reports folder ``skip``.
+
+    Each notebook gets its own copy: it sees the project as it is in ``project_dir``, not as
+    an earlier notebook of the run left it.
+    """
+    skip = skip.resolve()
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        return [n for n in names if (Path(directory) / n).resolve() == skip]
+
+    shutil.copytree(project_dir, copy, ignore=ignore)
+
+
+def _write_html(notebook, path: Path) -> None:
+    body, _ = HTMLExporter().from_notebook_node(notebook)
+    path.write_text(body, encoding="utf-8")
+
+
+def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
+               out: str | Path | None = None, *, notebooks_dir: str | Path = NOTEBOOKS,
+               corpus: str | Path = RIVERSIDE, progress: bool = True) -> Path:
+    """Execute the analysis notebooks against the project in ``project_dir``.
+
+    Parameters
+    ----------
+    project_dir : the project folder.
+    notebooks : notebook names without ``.py`` (e.g. ``["01_corpus", "04_logs"]``), run in
+        the order given; default every notebook of ``notebooks_dir`` in name order.
+    out : where run folders go; default ``<project_dir>/reports``.
+    notebooks_dir : the folder of jupytext ``.py`` notebooks.
+    corpus : the ``CORPUS`` parameter (the example corpus the notebooks read files from).
+    progress : show a progress bar (notebook and cell).
+
+    Returns
+    -------
+    pathlib.Path
+        The run folder, holding per notebook ``NAME.ipynb`` and ``NAME.html``, and
+        ``provenance.json``.
+    """
+    project_dir = Path(project_dir).resolve()
+    paths = _notebook_paths(Path(notebooks_dir), notebooks)
+    parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
+    prepared = [(path, _with_parameters(path, parameters)) for path in paths]
+    with Project.open(project_dir) as project:
+        inputs = provenance.input_digests(project)
+    folder = Path(out) if out is not None else project_dir / "reports"
+    identifier = run_id()
+    target = folder / identifier
+    target.mkdir(parents=True)
+    started = _now()
+    executed, digests = [], []
+    bar = tqdm(prepared, desc="report", unit="notebook", disable=not progress)
+    for path, notebook in bar:
+        with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
+            _copy_project(project_dir, Path(scratch) / WORKING_PROJECT, skip=folder)
+            _execute(notebook, path.stem, Path(scratch), bar,
+                     target / f"{path.stem}.partial.ipynb")
+        executed.append((path, notebook))
+        digests.append(provenance.output_digests(notebook, path.stem))
+    run = Run(run_id=identifier, project=project_dir, started=started, ended=_now(),
+              parameters=parameters,
+              notebooks=tuple({"name": p.stem, "source_sha256": provenance.sha256(p.read_bytes()),
+                               "executed": f"{p.stem}.ipynb", "html": f"{p.stem}.html"}
+                              for p, _ in executed),
+              inputs=inputs, outputs=pd.concat(digests, ignore_index=True),
+              environment=provenance.environment(NOTEBOOKS.parent),
+              code=provenance.code_state(Path(notebooks_dir)))
+    for path, notebook in executed:
+        notebook.cells.insert(0, provenance_cell(run, path.stem))
+        nbformat.write(notebook, target / f"{path.stem}.ipynb")
+        _write_html(notebook, target / f"{path.stem}.html")
+    write_manifest(run, target)
+    return target
