@@ -28,7 +28,8 @@ from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.manifest import Run, provenance_cell, write_manifest
 
-__all__ = ["NOTEBOOKS", "run_id", "run_report"]
+__all__ = ["NOTEBOOKS", "WORKING_PROJECT", "run_id", "run_notebook", "run_report",
+           "with_parameters"]
 
 #: The analysis notebooks shipped in the repository, next to the package.
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -60,7 +61,7 @@ def _notebook_paths(folder: Path, names: list[str] | None) -> list[Path]:
     return [available[n] for n in names] if names else list(available.values())
 
 
-def _with_parameters(path: Path, parameters: dict[str, str]) -> nbformat.NotebookNode:
+def with_parameters(path: Path, parameters: dict[str, str]) -> nbformat.NotebookNode:
     """The notebook at ``path`` with a cell setting ``parameters`` after its parameters cell
     (papermill's convention: tagged ``injected-parameters``)."""
     notebook = jupytext.read(path)
@@ -113,6 +114,26 @@ def _copy_project(project_dir: Path, copy: Path, *, skip: Path) -> None:
     shutil.copytree(project_dir, copy, ignore=ignore)
 
 
+def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial: Path,
+                 bar: tqdm) -> None:
+    """Execute ``notebook`` (in place) on a fresh temporary copy of the project.
+
+    Parameters
+    ----------
+    notebook : the notebook with its parameters injected (:func:`with_parameters`).
+    name : the notebook's name, for messages.
+    project_dir : the project folder, copied (without ``skip``) to ``WORKING_PROJECT`` in a
+        temporary working folder that is removed afterwards.
+    skip : a folder inside the project not to copy (the reports folder).
+    partial : where the notebook as far as it ran is written if a cell fails
+        (``WB-REPORT-010``).
+    bar : the progress bar to update.
+    """
+    with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
+        _copy_project(project_dir, Path(scratch) / WORKING_PROJECT, skip=skip)
+        _execute(notebook, name, Path(scratch), bar, partial)
+
+
 def _write_html(notebook, path: Path) -> None:
     body, _ = HTMLExporter().from_notebook_node(notebook)
     path.write_text(body, encoding="utf-8")
@@ -142,7 +163,7 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     project_dir = Path(project_dir).resolve()
     paths = _notebook_paths(Path(notebooks_dir), notebooks)
     parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
-    prepared = [(path, _with_parameters(path, parameters)) for path in paths]
+    prepared = [(path, with_parameters(path, parameters)) for path in paths]
     with Project.open(project_dir) as project:
         inputs = provenance.input_digests(project)
     folder = Path(out) if out is not None else project_dir / "reports"
@@ -153,10 +174,8 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     executed, digests = [], []
     bar = tqdm(prepared, desc="report", unit="notebook", disable=not progress)
     for path, notebook in bar:
-        with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
-            _copy_project(project_dir, Path(scratch) / WORKING_PROJECT, skip=folder)
-            _execute(notebook, path.stem, Path(scratch), bar,
-                     target / f"{path.stem}.partial.ipynb")
+        run_notebook(notebook, path.stem, project_dir, skip=folder, bar=bar,
+                     partial=target / f"{path.stem}.partial.ipynb")
         executed.append((path, notebook))
         digests.append(provenance.output_digests(notebook, path.stem))
     run = Run(run_id=identifier, project=project_dir, started=started, ended=_now(),
