@@ -6,8 +6,7 @@ digests of what went in and what came out (``provenance.json``).
 * :mod:`.provenance` - the digests of inputs and output cells, the environment, the git state;
 * :mod:`.manifest` - ``provenance.json`` and the "Provenance" cell of each notebook;
 * :mod:`.verification` - ``verify``: a run checked against its project, its stored notebooks
-  and a
-  re-run;
+  and a re-run;
 * :mod:`.cli` - the ``workbench report`` and ``workbench verify`` commands.
 
 Names are imported on first use, so that ``workbench --help`` does not load Jupyter's
