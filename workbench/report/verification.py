@@ -69,7 +69,7 @@ class Verification:
 
     ``checks`` has one row per thing compared, columns :data:`CHECK_COLUMNS`: ``check``
     (``input``, ``notebook_source``, ``stored_output``, ``rerun_output``, ``environment``),
-    ``subject`` (what was compared, e.g. ``document 'Interview P01' (P01)`` or
+    ``subject`` (what was compared, e.g. ``document 'interview_P10.txt' (058bd913bb3391d0)`` or
     ``01_corpus cell 5``), ``status`` (``ok``, ``failed`` or ``warning``) and ``detail``.
     """
 
