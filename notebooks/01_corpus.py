@@ -51,6 +51,8 @@ print(scratch.import_files(corpus / "interviews", kind="interview",
 # %%
 print(scratch.import_files(corpus / "fieldnotes", kind="fieldnote",
                            attributes=corpus / "observations.csv", progress=False))
+
+# %%
 print(scratch.import_files(corpus / "survey", kind="survey", progress=False))
 scratch.close()
 
