@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine with Python 3.11 and make:
-#   make demo   build the Riverside example project and print its summary
+#   make demo   build the Riverside example project, print its summary, run the report on it
 #   make test   lint, then run the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -35,6 +35,9 @@ demo: $(STAMP)
 	rm -rf demo-project
 	$(BIN)/workbench example demo-project
 	$(BIN)/workbench info demo-project
+	$(BIN)/workbench report demo-project
+	@echo "the executed report, one page per notebook:"
+	@ls -1 $(CURDIR)/demo-project/reports/*/*.html
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then \

@@ -11,9 +11,10 @@
 # %% [markdown]
 # # 1. The corpus: import interviews, field notes and a survey
 #
-# This notebook builds a project from the **fictional** Riverside case (an ML early-warning
-# alert on three hospital wards) and reads what it holds. Change `PROJECT` to work in another
-# folder, or `CORPUS` to import your own files.
+# This notebook reads what a project holds: by default the **fictional** Riverside case (an ML
+# early-warning alert on three hospital wards), built from `CORPUS` the first time. Change
+# `PROJECT` to read another project; it is opened, never rebuilt or changed. To show how
+# import works, it first imports `CORPUS` into a scratch project beside it.
 
 # %% tags=["parameters"]
 PROJECT = "riverside-study"
@@ -24,10 +25,11 @@ import shutil
 from pathlib import Path
 
 from workbench import Project
+from workbench.example import build_example
 
-shutil.rmtree(PROJECT, ignore_errors=True)
+project = (Project.open(PROJECT) if (Path(PROJECT) / "project.sqlite").exists()
+           else build_example(PROJECT, corpus=CORPUS, progress=False))
 corpus = Path(CORPUS)
-project = Project.create(PROJECT)
 
 # %% [markdown]
 # ## Import
@@ -35,19 +37,28 @@ project = Project.create(PROJECT)
 # `participants.csv` gives each participant's role, ward and shift; it joins to the
 # transcripts by the participant id in the file name. Everything in one call is imported, or
 # nothing is.
+#
+# The import runs into a scratch project, `<PROJECT>-import-demo` beside `PROJECT` (made
+# afresh each time this notebook runs), so the project this notebook reads is left as it is.
 
 # %%
-report = project.import_files(corpus / "interviews", kind="interview",
-                              attributes=corpus / "participants.csv")
-print(report)
+scratch_dir = Path(PROJECT).with_name(f"{Path(PROJECT).name}-import-demo")
+shutil.rmtree(scratch_dir, ignore_errors=True)
+scratch = Project.create(scratch_dir)
+print(scratch.import_files(corpus / "interviews", kind="interview",
+                           attributes=corpus / "participants.csv", progress=False))
 
 # %%
-print(project.import_files(corpus / "fieldnotes", kind="fieldnote",
-                           attributes=corpus / "observations.csv"))
-print(project.import_files(corpus / "survey", kind="survey"))
+print(scratch.import_files(corpus / "fieldnotes", kind="fieldnote",
+                           attributes=corpus / "observations.csv", progress=False))
+
+# %%
+print(scratch.import_files(corpus / "survey", kind="survey", progress=False))
+scratch.close()
 
 # %% [markdown]
 # ## What the project holds
+# From here on, the notebook reads `PROJECT`.
 
 # %%
 project.summary()

@@ -17,7 +17,8 @@ from workbench.errors import ReportError
 from workbench.example import build_example
 from workbench.report import run_report
 
-#: Two short notebooks: the corpus (which deletes and rebuilds its PROJECT) and the logs.
+#: Two short notebooks: the corpus (which imports into a scratch project beside its PROJECT) and
+#: the logs.
 NOTEBOOKS = ["01_corpus", "04_logs"]
 
 BROKEN = '''# %% [markdown]

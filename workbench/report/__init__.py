@@ -5,6 +5,7 @@ digests of what went in and what came out (``provenance.json``).
   as ``.ipynb`` and HTML;
 * :mod:`.provenance` - the digests of inputs and output cells, the environment, the git state;
 * :mod:`.manifest` - ``provenance.json`` and the "Provenance" cell of each notebook;
+* :mod:`.crate` - the same run as an RO-Crate (``ro-crate-metadata.json``, Process Run Crate);
 * :mod:`.verification` - ``verify``: a run checked against its project, its stored notebooks
   and a re-run;
 * :mod:`.cli` - the ``workbench report`` and ``workbench verify`` commands.
@@ -15,11 +16,12 @@ notebook machinery (issue 17).
 
 from importlib import import_module
 
-__all__ = ["CODING_COLUMNS", "MANIFEST", "NOTEBOOKS", "VOLATILE_OUTPUT_FIELDS", "Run",
-           "Verification", "canonical_json", "input_digests", "output_digests", "run_id",
-           "run_report", "verify"]
+__all__ = ["CODING_COLUMNS", "CRATE_METADATA", "MANIFEST", "NOTEBOOKS",
+           "VOLATILE_OUTPUT_FIELDS", "Run", "Verification", "canonical_json", "input_digests",
+           "output_digests", "run_id", "run_report", "verify"]
 
-_HOMES = {"NOTEBOOKS": "execute", "run_id": "execute", "run_report": "execute",
+_HOMES = {"CRATE_METADATA": "crate", "NOTEBOOKS": "execute", "run_id": "execute",
+          "run_report": "execute",
           "MANIFEST": "manifest", "Run": "manifest", "CODING_COLUMNS": "provenance",
           "VOLATILE_OUTPUT_FIELDS": "provenance", "canonical_json": "provenance",
           "input_digests": "provenance", "output_digests": "provenance",

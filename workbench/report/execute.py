@@ -26,7 +26,9 @@ from workbench.errors import ReportError
 from workbench.example import RIVERSIDE
 from workbench.project import Project
 from workbench.report import provenance
+from workbench.report.crate import write_crate
 from workbench.report.manifest import Run, provenance_cell, write_manifest
+from workbench.store import default_user
 
 __all__ = ["NOTEBOOKS", "WORKING_PROJECT", "run_id", "run_notebook", "run_report",
            "with_parameters"]
@@ -158,7 +160,7 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     -------
     pathlib.Path
         The run folder, holding per notebook ``NAME.ipynb`` and ``NAME.html``, and
-        ``provenance.json``.
+        ``provenance.json`` and ``ro-crate-metadata.json``.
     """
     project_dir = Path(project_dir).resolve()
     paths = _notebook_paths(Path(notebooks_dir), notebooks)
@@ -191,4 +193,5 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
         nbformat.write(notebook, target / f"{path.stem}.ipynb")
         _write_html(notebook, target / f"{path.stem}.html")
     write_manifest(run, target)
+    write_crate(run, target, agent=default_user())
     return target
