@@ -46,6 +46,21 @@ SHARED = ["alerts", "median_minutes", "p90_minutes", "within_target_rate", "esca
           "dismissal_rate", "stale_share"]
 
 
+def clear_workdir(work: Path, *, keep: bool) -> bool:
+    """Empty ``work`` for a run; with ``keep``, generated logs (``raw/``) stay. Returns whether
+    they were kept for reuse."""
+    reuse = keep and any((work / "raw").glob("*.parquet"))
+    for old in work.glob("*"):
+        if reuse and old.name == "raw":
+            continue
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    work.mkdir(parents=True, exist_ok=True)
+    return reuse
+
+
 def _mapping() -> dict:
     """The Riverside mapping without its unit table: synthetic wards are named WARD nnnn."""
     import yaml
@@ -193,15 +208,7 @@ def main() -> None:
     totals = {}
     for n in (int(float(size)) for size in args.sizes.split(",")):
         work = root / f"{n}"
-        reuse = args.keep and any((work / "raw").glob("*.parquet"))
-        for old in work.glob("*"):
-            if reuse and old.name == "raw":
-                continue
-            if old.is_dir():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
-        work.mkdir(parents=True, exist_ok=True)
+        reuse = clear_workdir(work, keep=args.keep)
         made = "reused from an earlier run" if reuse else \
             f"generated in {_measure('generate', n, work)['seconds']} s"
         size = sum(f.stat().st_size for f in (work / "raw").glob("*.parquet")) / 1024 ** 2

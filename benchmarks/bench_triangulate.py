@@ -46,7 +46,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_import import _machine  # noqa: E402
-from bench_logs import _mapping  # noqa: E402
+from bench_logs import _mapping, clear_workdir  # noqa: E402
 from synthetic_corpus import field_note  # noqa: E402
 
 CODEBOOK = REPO / "codebooks" / "sociotechnical.yaml"
@@ -181,15 +181,7 @@ def _prepare(n: int, work: Path, args: argparse.Namespace) -> None:
             args.codings, args.notes]:
         print(f"\n{n:,} events: logs and project reused from an earlier run")
         return
-    reuse = args.keep and any((work / "raw").glob("*.parquet"))
-    for old in work.glob("*"):
-        if reuse and old.name == "raw":
-            continue
-        if old.is_dir():
-            shutil.rmtree(old)
-        else:
-            old.unlink()
-    work.mkdir(parents=True, exist_ok=True)
+    reuse = clear_workdir(work, keep=args.keep)
     made = "reused" if reuse else \
         f"generated in {_measure('generate', n, work, args)['seconds']} s"
     build = _measure("build", n, work, args)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write
+from workbench.example import build_example
 from workbench.triangulate.planted import SOCIOTECHNICAL
 
 #: A mapping for test logs written with canonical column names, times on the site's clock.
@@ -62,3 +65,15 @@ def code(project, name: str, opening: str, code: str = "workarounds", unit: str 
     hit = paragraphs[(paragraphs["document"] == name) &
                      paragraphs["text"].str.startswith(opening)].iloc[0]
     return project.code(hit["doc_id"], int(hit["start"]), int(hit["end"]), code).coding_id
+
+
+@pytest.fixture(scope="module")
+def riverside(tmp_path_factory):
+    """The Riverside example project, built once per module and open (a module may define
+    its own ``riverside``, as test_riverside.py does with the folder)."""
+    from workbench import Project
+
+    folder = tmp_path_factory.mktemp("riverside") / "study"
+    build_example(folder, progress=False).close()
+    with Project.open(folder) as project:
+        yield project

@@ -135,14 +135,6 @@ def test_timeline_marks_a_minute_as_a_point_and_a_shift_as_a_span():
 
 # The Riverside case ------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def riverside(tmp_path_factory):
-    from workbench import Project
-
-    folder = tmp_path_factory.mktemp("riverside") / "study"
-    build_example(folder, progress=False).close()
-    with Project.open(folder) as project:
-        yield project
 
 
 def assert_exact_quotes(project, table):

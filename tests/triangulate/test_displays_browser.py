@@ -17,21 +17,12 @@ from tests.conftest import SCREENSHOTS
 from tests.widgets.lab import (
     BROWSER_TESTS,
     )
-from workbench.example import build_example
 
 pytestmark = BROWSER_TESTS
 
 REPAIR = ["manual-verification", "workarounds"]
 
 
-@pytest.fixture(scope="module")
-def riverside(tmp_path_factory):
-    from workbench import Project
-
-    folder = tmp_path_factory.mktemp("riverside") / "study"
-    build_example(folder, progress=False).close()
-    with Project.open(folder) as project:
-        yield project
 
 
 
