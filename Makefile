@@ -27,7 +27,7 @@ install: $(STAMP)
 lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet pip-tools
-	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev \
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --extra topics \
 		--strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	rm -rf .lock-venv
 
