@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,6 @@ import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
-from tqdm.auto import tqdm
 
 from workbench.errors import ReportError
 from workbench.example import RIVERSIDE
@@ -28,6 +28,7 @@ from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.crate import write_crate
 from workbench.report.manifest import Run, provenance_cell, write_manifest
+from workbench.report.progress import Progress
 from workbench.store import default_user
 
 __all__ = ["NOTEBOOKS", "WORKING_PROJECT", "run_id", "run_notebook", "run_report",
@@ -78,8 +79,9 @@ def with_parameters(path: Path, parameters: dict[str, str]) -> nbformat.Notebook
     return notebook
 
 
-def _execute(notebook, name: str, workdir: Path, bar: tqdm, partial: Path) -> None:
-    """Run every cell of ``notebook`` in a kernel started in ``workdir``, updating ``bar``.
+def _execute(notebook, name: str, workdir: Path, progress: Progress, partial: Path) -> None:
+    """Run every cell of ``notebook`` in a kernel started in ``workdir``, shown on
+    ``progress``.
 
     A cell that raises stops the run: the notebook executed so far is written to
     ``partial`` and a ``ReportError`` names the notebook, the cell and the error.
@@ -89,7 +91,7 @@ def _execute(notebook, name: str, workdir: Path, bar: tqdm, partial: Path) -> No
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-            bar.set_postfix_str(f"{name} cell {index + 1}/{len(notebook.cells)}: {first[:40]}")
+            progress.cell(name, index, len(notebook.cells), first)
             try:
                 client.execute_cell(cell, index)
             except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
@@ -117,7 +119,7 @@ def _copy_project(project_dir: Path, copy: Path, *, skip: Path) -> None:
 
 
 def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial: Path,
-                 bar: tqdm) -> None:
+                 progress: Progress) -> None:
     """Execute ``notebook`` (in place) on a fresh temporary copy of the project.
 
     Parameters
@@ -129,11 +131,14 @@ def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial:
     skip : a folder inside the project not to copy (the reports folder).
     partial : where the notebook as far as it ran is written if a cell fails
         (``WB-REPORT-010``).
-    bar : the progress bar to update.
+    progress : told of each cell, and of the notebook when it is done.
     """
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
         _copy_project(project_dir, Path(scratch) / WORKING_PROJECT, skip=skip)
-        _execute(notebook, name, Path(scratch), bar, partial)
+        _execute(notebook, name, Path(scratch), progress, partial)
+    code = sum(cell.cell_type == "code" for cell in notebook.cells)
+    progress.finished(name, code, time.monotonic() - started)
 
 
 def _write_html(notebook, path: Path) -> None:
@@ -154,7 +159,9 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     out : where run folders go; default ``<project_dir>/reports``.
     notebooks_dir : the folder of jupytext ``.py`` notebooks.
     corpus : the ``CORPUS`` parameter (the example corpus the notebooks read files from).
-    progress : show a progress bar (notebook and cell).
+    progress : show progress: a bar (notebook and cell) on a terminal or in Jupyter, one
+        line per notebook (name, code cells, seconds) when standard error is a file or a
+        pipe (:class:`~workbench.report.progress.Progress`).
 
     Returns
     -------
@@ -174,9 +181,9 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     target.mkdir(parents=True)
     started = _now()
     executed, digests = [], []
-    bar = tqdm(prepared, desc="report", unit="notebook", disable=not progress)
-    for path, notebook in bar:
-        run_notebook(notebook, path.stem, project_dir, skip=folder, bar=bar,
+    shown = Progress(prepared, label="report", enabled=progress)
+    for path, notebook in shown:
+        run_notebook(notebook, path.stem, project_dir, skip=folder, progress=shown,
                      partial=target / f"{path.stem}.partial.ipynb")
         executed.append((path, notebook))
         digests.append(provenance.output_digests(notebook, path.stem))

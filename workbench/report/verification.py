@@ -19,13 +19,13 @@ from pathlib import Path
 import jsonschema
 import nbformat
 import pandas as pd
-from tqdm.auto import tqdm
 
 from workbench.errors import ReportError
 from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.execute import NOTEBOOKS, run_notebook, with_parameters
 from workbench.report.manifest import MANIFEST
+from workbench.report.progress import Progress
 
 __all__ = ["CHECK_COLUMNS", "MANIFEST_SCHEMA", "Verification", "check_environment", "check_inputs",
            "check_rerun", "check_sources", "check_stored", "compare_outputs", "read_manifest",
@@ -229,12 +229,12 @@ def check_rerun(manifest: dict, project_dir: Path, report_dir: Path, notebooks_d
     kept = Path(tempfile.mkdtemp(prefix="workbench-verify-"))
     frames = []
     entries = [e for e in manifest["notebooks"] if (notebooks_dir / f"{e['name']}.py").is_file()]
-    bar = tqdm(entries, desc="verify", unit="notebook", disable=not progress)
-    for entry in bar:
+    shown = Progress(entries, label="verify", enabled=progress)
+    for entry in shown:
         name = entry["name"]
         notebook = with_parameters(notebooks_dir / f"{name}.py", manifest["parameters"])
         try:
-            run_notebook(notebook, name, project_dir, skip=report_dir.parent, bar=bar,
+            run_notebook(notebook, name, project_dir, skip=report_dir.parent, progress=shown,
                          partial=kept / f"{name}.partial.ipynb")
         except ReportError as err:
             frames.append(pd.DataFrame([("rerun_output", name, "failed", str(err))],
