@@ -27,8 +27,9 @@ from workbench.example import RIVERSIDE
 from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.crate import write_crate
-from workbench.report.manifest import Run, provenance_cell, write_manifest
+from workbench.report.manifest import MANIFEST, Run, provenance_cell, write_manifest
 from workbench.report.progress import Progress
+from workbench.report.signing import SIGNATURE, load_private_key, sign_manifest
 from workbench.store import default_user
 
 __all__ = ["NOTEBOOKS", "WORKING_PROJECT", "run_id", "run_notebook", "run_report",
@@ -148,7 +149,8 @@ def _write_html(notebook, path: Path) -> None:
 
 def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
                out: str | Path | None = None, *, notebooks_dir: str | Path = NOTEBOOKS,
-               corpus: str | Path = RIVERSIDE, progress: bool = True) -> Path:
+               corpus: str | Path = RIVERSIDE, progress: bool = True,
+               sign: str | Path | None = None) -> Path:
     """Execute the analysis notebooks against the project in ``project_dir``.
 
     Parameters
@@ -162,14 +164,18 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     progress : show progress: a bar (notebook and cell) on a terminal or in Jupyter, one
         line per notebook (name, code cells, seconds) when standard error is a file or a
         pipe (:class:`~workbench.report.progress.Progress`).
+    sign : an Ed25519 private key (PEM, from ``workbench keygen``) to sign ``provenance.json``
+        with (:mod:`~workbench.report.signing`); checked before anything runs.
 
     Returns
     -------
     pathlib.Path
         The run folder, holding per notebook ``NAME.ipynb`` and ``NAME.html``, and
-        ``provenance.json`` and ``ro-crate-metadata.json``.
+        ``provenance.json`` (with the SHA-256 of every other file) and
+        ``ro-crate-metadata.json``; and ``provenance.json.sig`` when signed.
     """
     project_dir = Path(project_dir).resolve()
+    key = load_private_key(sign) if sign is not None else None
     paths = _notebook_paths(Path(notebooks_dir), notebooks)
     parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
     prepared = [(path, with_parameters(path, parameters)) for path in paths]
@@ -199,6 +205,9 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
         notebook.cells.insert(0, provenance_cell(run, path.stem))
         nbformat.write(notebook, target / f"{path.stem}.ipynb")
         _write_html(notebook, target / f"{path.stem}.html")
+    write_crate(run, target, agent=default_user(),
+                later=(MANIFEST, SIGNATURE) if key is not None else (MANIFEST,))
     write_manifest(run, target)
-    write_crate(run, target, agent=default_user())
+    if key is not None:
+        sign_manifest(target, key)
     return target
