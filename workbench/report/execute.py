@@ -3,7 +3,8 @@
 Each notebook (a jupytext percent ``.py`` file) runs in a fresh Jupyter kernel (nbclient) on
 its own working copy of the project, so a notebook that rebuilds or codes the project (01, 02, 03)
 never changes the evidence the report documents. The executed ``.ipynb``, a standalone HTML
-page of it (nbconvert) and ``provenance.json`` go to ``<out>/<run id>/``.
+page of it (:mod:`~workbench.report.pages`: charts interactive, nothing fetched) and
+``provenance.json`` go to ``<out>/<run id>/``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import nbformat
 import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
 
 from workbench.errors import ReportError
 from workbench.example import RIVERSIDE
@@ -28,6 +28,7 @@ from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.crate import write_crate
 from workbench.report.manifest import MANIFEST, Run, provenance_cell, write_manifest
+from workbench.report.pages import notebook_html
 from workbench.report.progress import Progress
 from workbench.report.signing import SIGNATURE, load_private_key, sign_manifest
 from workbench.store import default_user
@@ -142,11 +143,6 @@ def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial:
     progress.finished(name, code, time.monotonic() - started)
 
 
-def _write_html(notebook, path: Path) -> None:
-    body, _ = HTMLExporter().from_notebook_node(notebook)
-    path.write_text(body, encoding="utf-8")
-
-
 def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
                out: str | Path | None = None, *, notebooks_dir: str | Path = NOTEBOOKS,
                corpus: str | Path = RIVERSIDE, progress: bool = True,
@@ -204,7 +200,7 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     for path, notebook in executed:
         notebook.cells.insert(0, provenance_cell(run, path.stem))
         nbformat.write(notebook, target / f"{path.stem}.ipynb")
-        _write_html(notebook, target / f"{path.stem}.html")
+        (target / f"{path.stem}.html").write_text(notebook_html(notebook), encoding="utf-8")
     write_crate(run, target, agent=default_user(),
                 later=(MANIFEST, SIGNATURE) if key is not None else (MANIFEST,))
     write_manifest(run, target)
