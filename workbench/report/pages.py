@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import re
 from functools import cache
 
 import jinja2
@@ -50,9 +51,19 @@ for (const figure of document.querySelectorAll("figure.{CHART_CLASS}")) {{
 """
 
 
-def _inline(text: str) -> str:
-    """``text`` safe inside a ``<script>`` element: no ``</`` can close it early."""
-    return text.replace("</", "<\\/")
+def _inline_script(code: str) -> str:
+    """JavaScript ``code`` safe inside a ``<script>`` element: no ``</script`` closes it early.
+
+    Only that sequence is escaped (``<\\/script`` means the same in a string, a template or a
+    regular expression); escaping every ``</`` would break regular expressions such as
+    ``/</g`` in the bundle.
+    """
+    return re.sub(r"(?i)</(script)", r"<\\/\1", code)
+
+
+def _inline_json(value: object) -> str:
+    """``value`` as JSON safe inside a ``<script>`` element (``\\/`` is JSON for ``/``)."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 @cache
@@ -61,7 +72,8 @@ def _vega_scripts() -> str:
 
     Built once per process: ``vl_convert.javascript_bundle`` takes seconds.
     """
-    return (f'<script type="text/javascript">{_inline(vl_convert.javascript_bundle())}</script>\n'
+    bundle = _inline_script(vl_convert.javascript_bundle())
+    return (f'<script type="text/javascript">{bundle}</script>\n'
             f'<script type="text/javascript">{_DRAW}</script>\n')
 
 
@@ -71,7 +83,7 @@ def _figure(data: dict, metadata: dict) -> str:
     dimensions = "".join(f' {side}="{int(size[side])}"' for side in ("width", "height")
                          if side in size)
     label = html.escape(str(data.get("text/plain", "chart")))
-    spec = _inline(json.dumps(data[VEGA_MIME], ensure_ascii=False))
+    spec = _inline_json(data[VEGA_MIME])
     return (f'<figure class="{CHART_CLASS}"><img alt="{label}"{dimensions} '
             f'src="data:image/png;base64,{data["image/png"]}">'
             f'<script type="application/json" class="wb-chart-spec">{spec}</script></figure>')
