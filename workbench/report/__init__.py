@@ -5,6 +5,7 @@ digests of what went in and what came out (``provenance.json``).
   as ``.ipynb`` and HTML;
 * :mod:`.provenance` - the digests of inputs and output cells, the environment, the git state;
 * :mod:`.manifest` - ``provenance.json`` and the "Provenance" cell of each notebook;
+* :mod:`.pages` - each notebook's standalone HTML page, charts interactive, nothing fetched;
 * :mod:`.crate` - the same run as an RO-Crate (``ro-crate-metadata.json``, Process Run Crate);
 * :mod:`.verification` - ``verify``: a run checked against its signature, its files, its
   project, its stored notebooks and a re-run;
