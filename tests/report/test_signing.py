@@ -153,11 +153,17 @@ def test_bad_keys_are_refused_before_anything_runs(made, signed, tmp_path):
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     cases = {
         "notes.txt": (b"my signing key\n", 41, "not a PEM private key"),
-        "rsa.key": (_pem(rsa_key), 42, "is a RSA private key; reports are signed with Ed25519"),
+        "rsa.key": (_pem(rsa_key), 42, "holds a private key of type RSAPrivateKey; reports are "
+                    "signed with Ed25519 only"),
         "locked.key": (_pem(ed_key, encryption=serialization.BestAvailableEncryption(b"pw")),
                        43, "encrypted private key; workbench cannot ask for a passphrase"),
         "ana.pub": (made["public"].read_bytes(), 44, "is a public key; signing needs the "
                     "private key"),
+        # An Ed25519 key as ssh-keygen writes it: the right curve, another file format.
+        "id_ed25519": (ed_key.private_bytes(serialization.Encoding.PEM,
+                                            serialization.PrivateFormat.OpenSSH,
+                                            serialization.NoEncryption()),
+                       41, r"not a PEM private key \(an OpenSSH key"),
     }
     for name, (content, number, says) in cases.items():
         key = write(tmp_path / "keys", name, content)
@@ -169,7 +175,8 @@ def test_bad_keys_are_refused_before_anything_runs(made, signed, tmp_path):
                    progress=False, sign=tmp_path / "missing.key")
     assert not (tmp_path / "out").exists()  # nothing written for a refused key
     rsa_pub = write(tmp_path / "keys", "rsa.pub", rsa_public)
-    with pytest.raises(ReportError, match=r"WB-REPORT-042: .*rsa\.pub is a RSA public key"):
+    with pytest.raises(ReportError, match=r"WB-REPORT-042: .*rsa\.pub holds a public key of "
+                       "type RSAPublicKey"):
         _verify(made, signed, rsa_pub)
     with pytest.raises(ReportError, match=r"WB-REPORT-044: .*ana\.key is a private key"):
         _verify(made, signed, made["private"])

@@ -83,10 +83,9 @@ def _read_key_file(path: Path, role: str) -> bytes:
 def _refuse_other_type(path: Path, key: object, role: str) -> None:
     wanted = Ed25519PrivateKey if role == "private" else Ed25519PublicKey
     if not isinstance(key, wanted):
-        kind = type(key).__name__.removeprefix("_").replace("PrivateKey", "").replace(
-            "PublicKey", "")
-        raise ReportError(42, f"{path} is a {kind} {role} key; reports are signed with "
-                          "Ed25519 only. Make a key pair with 'workbench keygen PREFIX'.")
+        raise ReportError(42, f"{path} holds a {role} key of type {type(key).__name__}; "
+                          "reports are signed with Ed25519 only. Make a key pair with "
+                          "'workbench keygen PREFIX'.")
 
 
 def load_private_key(path: str | Path) -> Ed25519PrivateKey:
@@ -103,8 +102,10 @@ def load_private_key(path: str | Path) -> Ed25519PrivateKey:
                           "a passphrase. Use an unencrypted key kept readable by you only "
                           "(chmod 600), e.g. one made by 'workbench keygen'.") from None
     except (ValueError, UnsupportedAlgorithm):
-        raise ReportError(41, f"{path} is not a PEM private key. Give the .key file written "
-                          "by 'workbench keygen'.") from None
+        openssh = (" (an OpenSSH key, as ssh-keygen writes, is not read)"
+                   if b"OPENSSH PRIVATE KEY" in data else "")
+        raise ReportError(41, f"{path} is not a PEM private key{openssh}. Give the .key file "
+                          "written by 'workbench keygen'.") from None
     _refuse_other_type(path, key, "private")
     return key
 
