@@ -16,10 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "report", help="run the analysis notebooks and keep them as evidence",
         description="Execute the analysis notebooks against a copy of the project in DIR "
         "and write, to a new folder OUT/<run id>/, each executed notebook (.ipynb), a "
-        "standalone HTML page of it and provenance.json: the SHA-256 of every input "
-        "(documents, codebook, codings per coder, log loads) and of every output cell, the "
-        "parameters, package versions, Python, platform and git commit. The project itself "
-        "is not changed.")
+        "standalone HTML page of it (interactive charts, nothing fetched), "
+        "ro-crate-metadata.json and provenance.json: the SHA-256 of every input (documents, "
+        "codebook, codings per coder, log loads), of every output cell and of every other file "
+        "of the run, the parameters, package versions, Python, platform and git commit. The "
+        "project itself is not changed.")
     command.add_argument("dir", type=Path, help="the project folder")
     command.add_argument("--notebooks", default=None,
                          help="comma-separated notebook names, e.g. 01_corpus,04_logs "
@@ -33,13 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     checker = subparsers.add_parser(
         "verify", help="check an executed report against its project",
         description="Check the report run in REPORT_DIR: its provenance.json is complete; "
-        "every input (documents, codebook, codings per coder, log loads) has the SHA-256 "
-        "recorded; every output cell of the stored notebooks and of a fresh run of the "
-        "notebooks with the recorded parameters has the SHA-256 recorded. A different "
-        "environment (package versions, Python, requirements.lock) is a warning. Prints one "
-        "line per problem; exits with status 0 only when everything matches. With "
-        "--public-key the run's signature is checked first; a signed run verified without "
-        "it passes with a warning that the signature was not checked.")
+        "every file of the run has the SHA-256 recorded; every input (documents, codebook, "
+        "codings per coder, log loads) has the SHA-256 recorded; every output cell of the "
+        "stored notebooks and of a fresh run of the notebooks with the recorded parameters "
+        "has the SHA-256 recorded. A different environment (package versions, Python, "
+        "requirements.lock) is a warning. Prints one line per problem; exits with status 0 "
+        "only when everything matches. With --public-key the run's signature is checked "
+        "first; a signed run verified without it passes with a warning that the signature "
+        "was not checked.")
     checker.add_argument("report_dir", type=Path, help="the run folder (reports/<run id>)")
     checker.add_argument("--project", type=Path, default=None,
                          help="the project to check against (default: the one the report "
