@@ -88,9 +88,17 @@ def test_crate_digests_match_the_files_and_the_manifest(run):
     entities = _entities(crate)
     action = next(e for e in crate["@graph"] if e["@type"] == "CreateAction")
     for name in _ids(action["result"]):
+        if name == "provenance.json":
+            continue  # written after the crate: it holds the crate's digest instead
         data = (target / name).read_bytes()
         assert entities[name]["sha256"] == hashlib.sha256(data).hexdigest()
         assert entities[name]["contentSize"] == str(len(data))
+    # The manifest, written last, records the crate's own SHA-256, so that one signature of
+    # the manifest covers the crate (the crate cannot hold the digest of a file hashing it).
+    assert "sha256" not in entities["provenance.json"]
+    recorded = {f["name"]: f["sha256"] for f in manifest["files"]}
+    crate_bytes = (target / "ro-crate-metadata.json").read_bytes()
+    assert recorded["ro-crate-metadata.json"] == hashlib.sha256(crate_bytes).hexdigest()
     source = (Path(__file__).resolve().parents[2] / "notebooks" / "04_logs.py").read_bytes()
     assert entities["#notebook-04_logs"]["sha256"] == hashlib.sha256(source).hexdigest()
     hashed = {entities[i]["name"]: entities[i]["sha256"] for i in _ids(action["object"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -68,6 +69,10 @@ def test_report_writes_notebooks_html_and_manifest(runs):
         assert not errors
         page = (first / f"{name}.html").read_text(encoding="utf-8")
         assert "Provenance" in page and first.name in page
+        # Nothing loaded from the network (nbconvert's CDN scripts are left out).
+        assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page)
+    # 04_logs draws its charts interactive over their PNG (workbench/report/pages.py).
+    assert "<figure class=\"wb-chart\">" in (first / "04_logs.html").read_text(encoding="utf-8")
     manifest = _manifest(first)
     assert manifest["run_id"] == first.name
     assert [n["name"] for n in manifest["notebooks"]] == NOTEBOOKS

@@ -16,6 +16,7 @@ from workbench.cli import main
 from workbench.errors import ReportError
 from workbench.example import build_example
 from workbench.report import run_report, verify
+from workbench.report.signing import load_private_key, sign_manifest
 
 #: The shortest notebook that reads the example corpus (about 4 s on the 2-core machine).
 NOTEBOOK = "01_corpus"
@@ -117,8 +118,10 @@ def test_hand_edited_output_cell_is_named_without_rerun(study):
     nbformat.write(notebook, path)
     result = verify(run, project_dir, rerun=False, progress=False)
     first_line = cell.source.strip().splitlines()[0]
-    # Cells are counted from 1 in the notebook as run (the Provenance cell left out).
-    assert _failed(result) == [("stored_output", f"{NOTEBOOK} cell {index + 1} ('{first_line}')")]
+    # Cells are counted from 1 in the notebook as run (the Provenance cell left out). The
+    # file's own digest in the manifest fails too: any byte of a run's file is covered.
+    assert _failed(result) == [("file", f"{NOTEBOOK}.ipynb"),
+                               ("stored_output", f"{NOTEBOOK} cell {index + 1} ('{first_line}')")]
 
 
 def test_rerun_that_differs_from_the_record_is_named(study):
@@ -158,3 +161,19 @@ def test_missing_or_damaged_manifest_is_refused(study, capsys):
     (run / "provenance.json").unlink()
     assert main(["verify", str(run), "--project", str(project_dir)]) == 1
     assert "WB-REPORT-020" in capsys.readouterr().err
+
+
+def test_signed_report_verifies_with_the_public_key_and_warns_without(study, tmp_path, capsys):
+    project_dir, run = study
+    assert main(["keygen", str(tmp_path / "keys" / "ana")]) == 0
+    # Signed after the run, as 'workbench report --sign' does at its end.
+    sign_manifest(run, load_private_key(tmp_path / "keys" / "ana.key"))
+    capsys.readouterr()
+    assert main(["verify", str(run), "--project", str(project_dir), "--no-rerun",
+                 "--public-key", str(tmp_path / "keys" / "ana.pub")]) == 0
+    out = capsys.readouterr().out
+    assert "WARNING" not in out and "checks match" in out
+    # Without the key: still exit 0 (every digest was checked), with a warning saying so.
+    assert main(["verify", str(run), "--project", str(project_dir), "--no-rerun"]) == 0
+    assert "WARNING signature: provenance.json.sig: the run is signed but the signature was " \
+           "not checked" in capsys.readouterr().out

@@ -2,7 +2,9 @@
 
 The crate restates the manifest's facts in the vocabulary other provenance tools read: one
 ``CreateAction`` whose ``instrument`` is the notebooks, whose ``object`` is the inputs (each
-with its SHA-256) and whose ``result`` is the files of the run folder (each with its SHA-256).
+with its SHA-256) and whose ``result`` is the files of the run folder (each with its SHA-256,
+but ``provenance.json`` and its signature, written after the crate: the manifest holds the
+crate's SHA-256, so that one signature of the manifest covers the crate too).
 
 References
 ----------
@@ -33,7 +35,12 @@ RO_CRATE = "https://w3id.org/ro/crate/1.1"
 CONTEXT = [f"{RO_CRATE}/context", {"sha256": "https://w3id.org/ro/terms/workflow-run#sha256"}]
 #: Media types of the files a run writes, by suffix.
 MEDIA_TYPES = {".ipynb": "application/x-ipynb+json", ".html": "text/html",
-               ".json": "application/json"}
+               ".json": "application/json", ".sig": "text/plain"}
+#: What the files written after the crate are, for their entities' ``description``.
+LATER_FILES = {"provenance.json": "The run's manifest: the SHA-256 of every input, output cell "
+               "and file of the run, this crate's metadata included (so the crate cannot hold "
+               "the manifest's own digest).",
+               "provenance.json.sig": "The Ed25519 signature of provenance.json, in base64."}
 
 
 def _ref(identifier: str) -> dict[str, str]:
@@ -61,18 +68,25 @@ def _objects(run: Run) -> list[dict]:
     return parameters + inputs
 
 
-def _results(folder: Path) -> list[dict]:
-    """Every file of the run folder (but the crate's own metadata) with its SHA-256."""
+def _results(folder: Path, later: tuple[str, ...]) -> list[dict]:
+    """Every file of the run folder (but the crate's own metadata) with its SHA-256, then the
+    files written after the crate (``later``: the manifest, which hashes the crate, and its
+    signature), without one."""
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != CRATE_METADATA)
-    return [{"@id": p.name, "@type": "File", "name": p.name, "sha256": sha256(p.read_bytes()),
-             "contentSize": str(p.stat().st_size),
-             "encodingFormat": MEDIA_TYPES.get(p.suffix, "application/octet-stream")}
-            for p in files]
+    written = [{"@id": p.name, "@type": "File", "name": p.name,
+                "sha256": sha256(p.read_bytes()), "contentSize": str(p.stat().st_size),
+                "encodingFormat": MEDIA_TYPES.get(p.suffix, "application/octet-stream")}
+               for p in files]
+    return written + [{"@id": name, "@type": "File", "name": name,
+                       "description": LATER_FILES.get(name, ""),
+                       "encodingFormat": MEDIA_TYPES.get(Path(name).suffix,
+                                                         "application/octet-stream")}
+                      for name in later]
 
 
-def _graph(run: Run, folder: Path, agent: str) -> list[dict]:
+def _graph(run: Run, folder: Path, agent: str, later: tuple[str, ...]) -> list[dict]:
     """The crate's entities: descriptor, root dataset, action, and what the action links."""
-    instruments, objects, results = _instruments(run), _objects(run), _results(folder)
+    instruments, objects, results = _instruments(run), _objects(run), _results(folder, later)
     person = f"#person-{quote(agent)}"
     action = {
         "@id": f"#run-{run.run_id}", "@type": "CreateAction",
@@ -105,18 +119,22 @@ def _graph(run: Run, folder: Path, agent: str) -> list[dict]:
     ]
 
 
-def write_crate(run: Run, folder: Path, *, agent: str) -> Path:
+def write_crate(run: Run, folder: Path, *, agent: str,
+                later: tuple[str, ...] = ("provenance.json",)) -> Path:
     """Write ``ro-crate-metadata.json`` for ``run`` into ``folder``; return its path.
 
-    Call it last: the crate lists, with their SHA-256, the files ``folder`` holds.
+    Call it after the executed notebooks and pages: the crate lists, with their SHA-256, the
+    files ``folder`` holds, and names the files written after it (``later``).
 
     Parameters
     ----------
     run : the facts of the run (the same as ``provenance.json``).
     folder : the run folder, already holding the executed notebooks and the manifest.
     agent : who ran the report (a workbench user name).
+    later : files written after the crate (the manifest, which records the crate's SHA-256,
+        and its signature), listed without a digest.
     """
-    crate = {"@context": CONTEXT, "@graph": _graph(run, folder, agent)}
+    crate = {"@context": CONTEXT, "@graph": _graph(run, folder, agent, later)}
     path = folder / CRATE_METADATA
     path.write_text(json.dumps(crate, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

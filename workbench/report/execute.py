@@ -3,7 +3,8 @@
 Each notebook (a jupytext percent ``.py`` file) runs in a fresh Jupyter kernel (nbclient) on
 its own working copy of the project, so a notebook that rebuilds or codes the project (01, 02, 03)
 never changes the evidence the report documents. The executed ``.ipynb``, a standalone HTML
-page of it (nbconvert) and ``provenance.json`` go to ``<out>/<run id>/``.
+page of it (:mod:`~workbench.report.pages`: charts interactive, nothing fetched) and
+``provenance.json`` go to ``<out>/<run id>/``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,15 +21,16 @@ import nbformat
 import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
-from tqdm.auto import tqdm
 
 from workbench.errors import ReportError
 from workbench.example import RIVERSIDE
 from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.crate import write_crate
-from workbench.report.manifest import Run, provenance_cell, write_manifest
+from workbench.report.manifest import MANIFEST, Run, provenance_cell, write_manifest
+from workbench.report.pages import notebook_html
+from workbench.report.progress import Progress
+from workbench.report.signing import SIGNATURE, load_private_key, sign_manifest
 from workbench.store import default_user
 
 __all__ = ["NOTEBOOKS", "WORKING_PROJECT", "run_id", "run_notebook", "run_report",
@@ -78,8 +81,9 @@ def with_parameters(path: Path, parameters: dict[str, str]) -> nbformat.Notebook
     return notebook
 
 
-def _execute(notebook, name: str, workdir: Path, bar: tqdm, partial: Path) -> None:
-    """Run every cell of ``notebook`` in a kernel started in ``workdir``, updating ``bar``.
+def _execute(notebook, name: str, workdir: Path, progress: Progress, partial: Path) -> None:
+    """Run every cell of ``notebook`` in a kernel started in ``workdir``, shown on
+    ``progress``.
 
     A cell that raises stops the run: the notebook executed so far is written to
     ``partial`` and a ``ReportError`` names the notebook, the cell and the error.
@@ -89,7 +93,7 @@ def _execute(notebook, name: str, workdir: Path, bar: tqdm, partial: Path) -> No
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-            bar.set_postfix_str(f"{name} cell {index + 1}/{len(notebook.cells)}: {first[:40]}")
+            progress.cell(name, index, len(notebook.cells), first)
             try:
                 client.execute_cell(cell, index)
             except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
@@ -117,7 +121,7 @@ def _copy_project(project_dir: Path, copy: Path, *, skip: Path) -> None:
 
 
 def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial: Path,
-                 bar: tqdm) -> None:
+                 progress: Progress) -> None:
     """Execute ``notebook`` (in place) on a fresh temporary copy of the project.
 
     Parameters
@@ -129,21 +133,20 @@ def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial:
     skip : a folder inside the project not to copy (the reports folder).
     partial : where the notebook as far as it ran is written if a cell fails
         (``WB-REPORT-010``).
-    bar : the progress bar to update.
+    progress : told of each cell, and of the notebook when it is done.
     """
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="workbench-report-") as scratch:
         _copy_project(project_dir, Path(scratch) / WORKING_PROJECT, skip=skip)
-        _execute(notebook, name, Path(scratch), bar, partial)
-
-
-def _write_html(notebook, path: Path) -> None:
-    body, _ = HTMLExporter().from_notebook_node(notebook)
-    path.write_text(body, encoding="utf-8")
+        _execute(notebook, name, Path(scratch), progress, partial)
+    code = sum(cell.cell_type == "code" for cell in notebook.cells)
+    progress.finished(name, code, time.monotonic() - started)
 
 
 def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
                out: str | Path | None = None, *, notebooks_dir: str | Path = NOTEBOOKS,
-               corpus: str | Path = RIVERSIDE, progress: bool = True) -> Path:
+               corpus: str | Path = RIVERSIDE, progress: bool = True,
+               sign: str | Path | None = None) -> Path:
     """Execute the analysis notebooks against the project in ``project_dir``.
 
     Parameters
@@ -154,15 +157,21 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     out : where run folders go; default ``<project_dir>/reports``.
     notebooks_dir : the folder of jupytext ``.py`` notebooks.
     corpus : the ``CORPUS`` parameter (the example corpus the notebooks read files from).
-    progress : show a progress bar (notebook and cell).
+    progress : show progress: a bar (notebook and cell) on a terminal or in Jupyter, one
+        line per notebook (name, code cells, seconds) when standard error is a file or a
+        pipe (:class:`~workbench.report.progress.Progress`).
+    sign : an Ed25519 private key (PEM, from ``workbench keygen``) to sign ``provenance.json``
+        with (:mod:`~workbench.report.signing`); checked before anything runs.
 
     Returns
     -------
     pathlib.Path
         The run folder, holding per notebook ``NAME.ipynb`` and ``NAME.html``, and
-        ``provenance.json`` and ``ro-crate-metadata.json``.
+        ``provenance.json`` (with the SHA-256 of every other file) and
+        ``ro-crate-metadata.json``; and ``provenance.json.sig`` when signed.
     """
     project_dir = Path(project_dir).resolve()
+    key = load_private_key(sign) if sign is not None else None
     paths = _notebook_paths(Path(notebooks_dir), notebooks)
     parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
     prepared = [(path, with_parameters(path, parameters)) for path in paths]
@@ -174,9 +183,9 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     target.mkdir(parents=True)
     started = _now()
     executed, digests = [], []
-    bar = tqdm(prepared, desc="report", unit="notebook", disable=not progress)
-    for path, notebook in bar:
-        run_notebook(notebook, path.stem, project_dir, skip=folder, bar=bar,
+    shown = Progress(prepared, label="report", enabled=progress)
+    for path, notebook in shown:
+        run_notebook(notebook, path.stem, project_dir, skip=folder, progress=shown,
                      partial=target / f"{path.stem}.partial.ipynb")
         executed.append((path, notebook))
         digests.append(provenance.output_digests(notebook, path.stem))
@@ -191,7 +200,10 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     for path, notebook in executed:
         notebook.cells.insert(0, provenance_cell(run, path.stem))
         nbformat.write(notebook, target / f"{path.stem}.ipynb")
-        _write_html(notebook, target / f"{path.stem}.html")
+        (target / f"{path.stem}.html").write_text(notebook_html(notebook), encoding="utf-8")
+    write_crate(run, target, agent=default_user(),
+                later=(MANIFEST, SIGNATURE) if key is not None else (MANIFEST,))
     write_manifest(run, target)
-    write_crate(run, target, agent=default_user())
+    if key is not None:
+        sign_manifest(target, key)
     return target

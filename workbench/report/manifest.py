@@ -9,12 +9,14 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from workbench.report.provenance import VOLATILE_OUTPUT_FIELDS
+from workbench.report.provenance import VOLATILE_OUTPUT_FIELDS, sha256
 
-__all__ = ["MANIFEST", "Run", "provenance_cell", "write_manifest"]
+__all__ = ["MANIFEST", "Run", "file_digests", "provenance_cell", "write_manifest"]
 
 #: The manifest's file name in a run's folder.
 MANIFEST = "provenance.json"
+#: Files of a run folder the manifest does not hash: itself and its signature, made after it.
+UNHASHED = (MANIFEST, f"{MANIFEST}.sig")
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,19 @@ class Run:
         return sorted(self.inputs.loc[self.inputs["kind"] == "codings", "id"])
 
 
+def file_digests(folder: Path) -> list[dict[str, str]]:
+    """``name`` and ``sha256`` of every file of the run ``folder`` but the manifest and its
+    signature, by name: what one signature of ``provenance.json`` vouches for."""
+    return [{"name": p.name, "sha256": sha256(p.read_bytes())}
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name not in UNHASHED]
+
+
 def write_manifest(run: Run, folder: Path) -> Path:
-    """Write ``provenance.json`` for ``run`` into ``folder``; return its path."""
+    """Write ``provenance.json`` for ``run`` into ``folder``; return its path.
+
+    Call it after every other file of the run is written: it records their digests
+    (:func:`file_digests`).
+    """
     manifest = {
         "run_id": run.run_id,
         "project": str(run.project),
@@ -53,6 +66,7 @@ def write_manifest(run: Run, folder: Path) -> Path:
         "volatile_output_fields": list(VOLATILE_OUTPUT_FIELDS),
         "environment": run.environment,
         "code": run.code,
+        "files": file_digests(folder),
         "digest": "sha256 of UTF-8 bytes; structured inputs and outputs as canonical JSON "
                   "(sorted keys, compact separators)",
     }

@@ -23,7 +23,7 @@ from workbench.codebook.io import dump_yaml
 from workbench.project import Project
 
 __all__ = ["CODING_COLUMNS", "VOLATILE_OUTPUT_FIELDS", "canonical_json", "code_state",
-           "environment", "input_digests", "output_digests", "sha256"]
+           "environment", "input_digests", "merged_streams", "output_digests", "sha256"]
 
 #: The stored fields of a coding that its digest covers (quoted text and names are derived).
 CODING_COLUMNS = ("coding_id", "doc_id", "start", "end", "code_id", "coder", "origin",
@@ -143,6 +143,27 @@ def _normalised(output: dict) -> dict:
     return kept
 
 
+def merged_streams(outputs: list[dict]) -> list[dict]:
+    """``outputs`` with each run of adjacent stream outputs of one name joined into one.
+
+    The kernel sends a cell's ``stdout`` (or ``stderr``) in as many messages as it happened
+    to flush, and nbclient stores one output per message, so the same printed text can be
+    one output in a run and three in the next (nbformat 4, "stream output"). Joining them
+    makes the digest depend on the text only. Unlike nbconvert's
+    ``CoalesceStreamsPreprocessor`` nothing else is rewritten (carriage returns are kept).
+    """
+    merged: list[dict] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            merged[-1] = {**previous, "text": previous["text"] + output["text"]}
+        else:
+            merged.append(dict(output))
+    return merged
+
+
 def output_digests(notebook, name: str) -> pd.DataFrame:
     """One row per code cell of an executed ``notebook`` with the digest of its outputs.
 
@@ -150,10 +171,11 @@ def output_digests(notebook, name: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``notebook``, ``cell`` (index in the notebook as run), ``first_line`` and
-        ``sha256``: canonical JSON of the cell's outputs without
-        :data:`VOLATILE_OUTPUT_FIELDS`.
+        ``sha256``: canonical JSON of the cell's outputs, adjacent stream outputs of one name
+        joined (:func:`merged_streams`), without :data:`VOLATILE_OUTPUT_FIELDS`.
     """
     rows = [(name, index, cell.source.strip().splitlines()[0] if cell.source.strip() else "",
-             sha256(canonical_json([_normalised(o) for o in cell.get("outputs", [])])))
+             sha256(canonical_json([_normalised(o)
+                                    for o in merged_streams(cell.get("outputs", []))])))
             for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     return pd.DataFrame(rows, columns=["notebook", "cell", "first_line", "sha256"])

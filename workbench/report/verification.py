@@ -19,17 +19,18 @@ from pathlib import Path
 import jsonschema
 import nbformat
 import pandas as pd
-from tqdm.auto import tqdm
 
 from workbench.errors import ReportError
 from workbench.project import Project
 from workbench.report import provenance
 from workbench.report.execute import NOTEBOOKS, run_notebook, with_parameters
 from workbench.report.manifest import MANIFEST
+from workbench.report.progress import Progress
+from workbench.report.signing import SIGNATURE, check_signature
 
-__all__ = ["CHECK_COLUMNS", "MANIFEST_SCHEMA", "Verification", "check_environment", "check_inputs",
-           "check_rerun", "check_sources", "check_stored", "compare_outputs", "read_manifest",
-           "verify"]
+__all__ = ["CHECK_COLUMNS", "MANIFEST_SCHEMA", "Verification", "check_environment", "check_files",
+           "check_inputs", "check_rerun", "check_signed", "check_sources", "check_stored",
+           "compare_outputs", "read_manifest", "verify"]
 
 #: The columns of :attr:`Verification.checks`.
 CHECK_COLUMNS = ["check", "subject", "status", "detail"]
@@ -40,7 +41,7 @@ _TEXT = {"type": "string"}
 MANIFEST_SCHEMA = {
     "type": "object",
     "required": ["run_id", "project", "parameters", "notebooks", "inputs", "outputs",
-                 "volatile_output_fields", "environment"],
+                 "volatile_output_fields", "environment", "files"],
     "properties": {
         "run_id": _TEXT,
         "project": _TEXT,
@@ -56,6 +57,9 @@ MANIFEST_SCHEMA = {
             "properties": {"notebook": _TEXT, "cell": {"type": "integer", "minimum": 0},
                            "first_line": _TEXT, "sha256": _DIGEST}}},
         "volatile_output_fields": {"type": "array", "items": _TEXT},
+        "files": {"type": "array", "items": {
+            "type": "object", "required": ["name", "sha256"],
+            "properties": {"name": _TEXT, "sha256": _DIGEST}}},
         "environment": {"type": "object", "required": ["python", "packages"],
                         "properties": {"python": _TEXT, "packages": {
                             "type": "object", "additionalProperties": _TEXT}}},
@@ -68,7 +72,8 @@ class Verification:
     """The outcome of verifying one report run.
 
     ``checks`` has one row per thing compared, columns :data:`CHECK_COLUMNS`: ``check``
-    (``input``, ``notebook_source``, ``stored_output``, ``rerun_output``, ``environment``),
+    (``signature``, ``file``, ``input``, ``notebook_source``, ``stored_output``,
+    ``rerun_output``, ``environment``),
     ``subject`` (what was compared, e.g. ``document 'interview_P10.txt' (058bd913bb3391d0)`` or
     ``01_corpus cell 5``), ``status`` (``ok``, ``failed`` or ``warning``) and ``detail``.
     """
@@ -201,6 +206,42 @@ def check_stored(manifest: dict, report_dir: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def check_files(manifest: dict, report_dir: Path) -> pd.DataFrame:
+    """Compare each file of the run folder recorded in the manifest with its SHA-256.
+
+    The executed notebooks, their HTML pages and ``ro-crate-metadata.json``: a page edited
+    after the run fails here, although its notebook's outputs still match.
+    """
+    rows = []
+    for entry in manifest["files"]:
+        path = report_dir / entry["name"]
+        if not path.is_file():
+            rows.append(("file", entry["name"], "failed", f"{path} is missing from the run "
+                         "folder"))
+        elif provenance.sha256(path.read_bytes()) != entry["sha256"]:
+            rows.append(("file", entry["name"], "failed", "changed since the run (its SHA-256 "
+                         "differs from the one in the manifest)"))
+        else:
+            rows.append(("file", entry["name"], "ok", "same SHA-256"))
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def check_signed(report_dir: Path, public_key: str | Path | None) -> pd.DataFrame:
+    """The signature's row: checked with ``public_key`` (a mismatch is ``WB-REPORT-048``),
+    a warning when the run is signed and no key was given, nothing when it is unsigned."""
+    if public_key is not None:
+        check_signature(report_dir, public_key)
+        return pd.DataFrame([("signature", SIGNATURE, "ok", f"provenance.json signed by the "
+                              f"holder of the private key of {public_key}")],
+                            columns=CHECK_COLUMNS)
+    if (report_dir / SIGNATURE).is_file():
+        return pd.DataFrame([("signature", SIGNATURE, "warning", "the run is signed but the "
+                              "signature was not checked: pass --public-key (public_key=) with "
+                              "the signer's .pub file to check who vouches for it")],
+                            columns=CHECK_COLUMNS)
+    return pd.DataFrame(columns=CHECK_COLUMNS)
+
+
 def check_sources(manifest: dict, notebooks_dir: Path) -> pd.DataFrame:
     """Compare each notebook's source file with the digest recorded when the report ran."""
     rows = []
@@ -229,12 +270,12 @@ def check_rerun(manifest: dict, project_dir: Path, report_dir: Path, notebooks_d
     kept = Path(tempfile.mkdtemp(prefix="workbench-verify-"))
     frames = []
     entries = [e for e in manifest["notebooks"] if (notebooks_dir / f"{e['name']}.py").is_file()]
-    bar = tqdm(entries, desc="verify", unit="notebook", disable=not progress)
-    for entry in bar:
+    shown = Progress(entries, label="verify", enabled=progress)
+    for entry in shown:
         name = entry["name"]
         notebook = with_parameters(notebooks_dir / f"{name}.py", manifest["parameters"])
         try:
-            run_notebook(notebook, name, project_dir, skip=report_dir.parent, bar=bar,
+            run_notebook(notebook, name, project_dir, skip=report_dir.parent, progress=shown,
                          partial=kept / f"{name}.partial.ipynb")
         except ReportError as err:
             frames.append(pd.DataFrame([("rerun_output", name, "failed", str(err))],
@@ -274,7 +315,7 @@ def check_environment(recorded: dict, repository: Path) -> pd.DataFrame:
 
 def verify(report_dir: str | Path, project_dir: str | Path | None = None, *,
            rerun: bool = True, notebooks_dir: str | Path = NOTEBOOKS,
-           progress: bool = True) -> Verification:
+           progress: bool = True, public_key: str | Path | None = None) -> Verification:
     """Verify the executed report in ``report_dir`` against its project.
 
     Parameters
@@ -285,7 +326,9 @@ def verify(report_dir: str | Path, project_dir: str | Path | None = None, *,
     rerun : run the notebooks again with the recorded parameters and compare their outputs
         (the slow part); without it only inputs, stored notebooks and environment are checked.
     notebooks_dir : the folder of jupytext ``.py`` notebooks.
-    progress : show a progress bar while the notebooks run.
+    progress : show progress while the notebooks run.
+    public_key : the signer's Ed25519 public key (PEM): the run's ``provenance.json.sig`` is
+        checked with it before anything else; without it a signed run gets a warning.
 
     Returns
     -------
@@ -294,10 +337,12 @@ def verify(report_dir: str | Path, project_dir: str | Path | None = None, *,
     """
     report_dir = Path(report_dir).resolve()
     manifest = read_manifest(report_dir)
+    signed = check_signed(report_dir, public_key)
     project_dir = Path(project_dir if project_dir is not None else manifest["project"]).resolve()
     notebooks_dir = Path(notebooks_dir)
     with Project.open(project_dir) as project:
-        frames = [check_inputs(manifest["inputs"], project)]
+        frames = [signed, check_files(manifest, report_dir),
+                  check_inputs(manifest["inputs"], project)]
     frames += [check_sources(manifest, notebooks_dir), check_stored(manifest, report_dir)]
     if rerun:
         frames.append(check_rerun(manifest, project_dir, report_dir, notebooks_dir,
