@@ -160,7 +160,8 @@ def plan_codings(here: Snapshot, there: Snapshot, doc_map: dict[str, str],
     active_docs = set(here.documents.loc[here.documents["status"] == "active", "doc_id"])
     out = new["doc_id"].isna() | new["code_id"].isna() | ~new["doc_id"].isin(active_docs)
     _check_coders(new[~out], there.label)
-    others = mine[(mine["status"] == "active") & ~mine["coding_id"].isin(there.codings["coding_id"])]
+    theirs = there.codings["coding_id"]
+    others = mine[(mine["status"] == "active") & ~mine["coding_id"].isin(theirs)]
     matched = new[~out].merge(others[[*_KEY, "coding_id"]].rename(columns={"coding_id": "here"}),
                               on=_KEY, how="left").drop_duplicates("coding_id")
     add = matched[matched["here"].isna()].drop(columns=["here", "status"])
