@@ -8,12 +8,21 @@
 * :mod:`.merge` - ``merge_copies``: the decided merge written in one transaction;
 * :mod:`.report` - ``MergeReport``: what was added, left out and found different;
 * :mod:`.cli` - the ``workbench copy-for`` and ``workbench merge`` commands.
+
+Names are imported on first use, so that ``workbench --help`` stays light (issue 17).
 """
 
-from workbench.team.copies import copy_for
-from workbench.team.merge import merge_copies
-from workbench.team.report import MergeReport
-from workbench.team.snapshot import COPY_KEYS, Snapshot, read_copy, snapshot
+from importlib import import_module
 
 __all__ = ["COPY_KEYS", "MergeReport", "Snapshot", "copy_for", "merge_copies", "read_copy",
            "snapshot"]
+
+_HOMES = {"COPY_KEYS": "snapshot", "MergeReport": "report", "Snapshot": "snapshot",
+          "copy_for": "copies", "merge_copies": "merge", "read_copy": "snapshot",
+          "snapshot": "snapshot"}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'workbench.team' has no attribute {name!r}")
+    return getattr(import_module(f"workbench.team.{_HOMES[name]}"), name)
