@@ -24,19 +24,23 @@ class TeamFacade:
                              actor=self.user)
 
     def merge(self, other: str | Path | list[str | Path], *,
-              coders: list[str] | dict[str, str] | None = None) -> team.MergeReport:
+              coders: list[str] | dict[str, str] | None = None,
+              documents: str = "list") -> team.MergeReport:
         """Merge one or more coders' copies (project folders, or ``.qdpx`` files from another
         program) into this project, all in one transaction; returns the merge report.
 
         Documents are matched by id or text, codings come in under their coder with their
         origin and time, memos and the copies' audit rows come along. Merging a copy twice
         adds nothing; copies merged in any order give the same codings. ``coders`` takes
-        only these coders' codings (a list), or renames them (``{"ana": "ana-laptop"}``)."""
+        only these coders' codings (a list), or renames them (``{"ana": "ana-laptop"}``);
+        ``documents="import"`` brings in documents only a copy has (default ``"list"``: they
+        and their codings are listed in the report and left out)."""
         others = [Path(p) for p in (other if isinstance(other, list) else [other])]
         with tempfile.TemporaryDirectory(prefix="workbench-merge-") as scratch:
             copies = [self._read_other(p, Path(scratch) / str(i)) for i, p in enumerate(others)]
             with atomic(self._conn):
-                return team.merge_copies(self._conn, copies, coders=coders, actor=self.user)
+                return team.merge_copies(self._conn, copies, coders=coders, actor=self.user,
+                                         documents=documents)
 
     def _read_other(self, path: Path, scratch: Path) -> tuple[team.Snapshot, bool]:
         """A copy to merge and whether its audit log comes along (not a ``.qdpx``'s: the

@@ -124,3 +124,10 @@ def _text(folder, name, text):
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_an_unknown_documents_option_lists_the_allowed_ones(lead, tmp_path):
+    folder = coded_copy(lead, "ana", tmp_path / "ana")
+    with pytest.raises(TeamError, match=r"WB-TEAM-008: documents='copy' is not one of: list, "
+                                        "import"):
+        lead.merge(folder, documents="copy")

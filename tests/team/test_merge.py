@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.conftest import P01, span
+from tests.conftest import P01, span, write
 from tests.team.conftest import build, code_passages, coded_copy, doc_id, same_codings
 from workbench import Project
 
@@ -151,3 +151,33 @@ def test_codes_that_differ_are_mapped_through_the_changelog_or_listed(lead, tmp_
     assert found.loc["code only in the copy", "code"] == "Paper trail"
     assert found.loc["codings left out", "n"] == 1
     assert lead.codes().set_index("code_id").loc["trust", "name"] == "Trust"
+
+
+P03 = ("Interviewer: And days?\n"
+       "P03: Days are the rounds. I check the lab results twice, Zoë checks them once.\n")
+
+
+def test_a_document_only_in_a_copy_is_listed_or_imported_as_asked(lead, tmp_path):
+    lead.copy_for("ana", tmp_path / "ana")
+    write(tmp_path / "new", "interview_P03.txt", P03)
+    write(tmp_path / "new", "participants.csv", "participant_id,role,ward\nP03,doctor,6W\n")
+    with Project.open(tmp_path / "ana", user="ana") as copy:
+        copy.import_files([tmp_path / "new" / "interview_P03.txt"],
+                          attributes=tmp_path / "new" / "participants.csv", progress=False)
+        new_doc = doc_id(copy, "interview_P03.txt")
+        copy.code(new_doc, *span(P03, "I check the lab results twice"), "manual-verification")
+        copy.memo("case", "P03", "recruited late")
+        segments = copy.segments("sentence", new_doc)
+    listed = lead.merge(tmp_path / "ana")
+    only = listed.findings.query("finding == 'document only in the copy'")
+    assert only["document"].tolist() == ["interview_P03.txt"]
+    assert lead.codings("ana").empty
+    imported = lead.merge(tmp_path / "ana", documents="import")
+    assert imported.added()["n"].tolist() == [1]
+    pd.testing.assert_frame_equal(lead.segments("sentence", new_doc), segments)
+    assert lead.codings("ana")["text"].tolist() == ["I check the lab results twice"]
+    assert lead.cases().set_index("case_id").loc["P03", "role"] == "doctor"
+    assert lead.memos("case", "P03")["text"].tolist() == ["recruited late"]
+    again = lead.merge(tmp_path / "ana", documents="import")
+    assert again.findings.query("finding == 'document imported'").empty
+    assert len(lead.codings("ana")) == 1

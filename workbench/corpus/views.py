@@ -228,8 +228,8 @@ def summary(conn: sqlite3.Connection) -> pd.DataFrame:
 
 def document_digests(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every document (deleted ones too) with the SHA-256 of its canonical text: doc_id,
-    name, sha256, status; for matching documents across copies of a project."""
-    return pd.read_sql_query("SELECT doc_id, name, sha256, status FROM documents "
+    name, sha256, case_id, status; for matching documents across copies of a project."""
+    return pd.read_sql_query("SELECT doc_id, name, sha256, case_id, status FROM documents "
                              "ORDER BY doc_id", conn)
 
 

@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="copies' folders or .qdpx files")
     merger.add_argument("--coders", default=None,
                         help="comma-separated coders whose codings to bring in (default: all)")
+    merger.add_argument("--documents", choices=("list", "import"), default="list",
+                        help="documents only a copy has: list them (default) or import them "
+                        "with their codings")
     merger.set_defaults(run=_merge)
 
 
@@ -49,4 +52,4 @@ def _merge(args: argparse.Namespace) -> None:
 
     coders = [c.strip() for c in args.coders.split(",") if c.strip()] if args.coders else None
     with Project.open(args.dir) as project:
-        print(project.merge(args.others, coders=coders))
+        print(project.merge(args.others, coders=coders, documents=args.documents))

@@ -7,10 +7,15 @@ import sqlite3
 
 from workbench.coding.codings import adopt_codings, uncode_many
 from workbench.coding.memos import adopt_memo, edit_memo
+from workbench.corpus.adopt import adopt_documents
+from workbench.errors import TeamError
 from workbench.store import append_audit, append_audit_rows, set_meta
 from workbench.team.plan import Plan, decide
 from workbench.team.report import MergeReport
 from workbench.team.snapshot import Snapshot, snapshot
+
+#: What a merge can do with a document only a copy has.
+DOCUMENTS = ("list", "import")
 
 
 def coder_names(coders: list[str] | dict[str, str] | None) -> dict[str, str] | None:
@@ -22,6 +27,8 @@ def coder_names(coders: list[str] | dict[str, str] | None) -> dict[str, str] | N
 
 def _write(conn: sqlite3.Connection, there: Snapshot, plan: Plan, actor: str) -> None:
     """Store a decided merge inside the caller's transaction."""
+    if len(plan.documents):
+        adopt_documents(conn, there.database, plan.documents, actor, origin=there.label)
     adopt_codings(conn, plan.add, source=there.label)
     uncode_many(conn, plan.remove, actor, action=f"uncode (in {there.label})")
     for memo in plan.memos:
@@ -37,19 +44,24 @@ def _write(conn: sqlite3.Connection, there: Snapshot, plan: Plan, actor: str) ->
 
 
 def merge_copies(conn: sqlite3.Connection, copies: list[tuple[Snapshot, bool]], *,
-                 coders: list[str] | dict[str, str] | None, actor: str) -> MergeReport:
+                 coders: list[str] | dict[str, str] | None, actor: str,
+                 documents: str = "list") -> MergeReport:
     """Merge each copy (a snapshot, and whether its audit rows come along) in turn, inside
     the caller's transaction; a refusal of any raises before its writes, and the caller's
-    transaction then drops the earlier ones too.
+    transaction then drops the earlier ones too. ``documents``: what becomes of documents
+    only a copy has, ``"list"`` (listed, their codings left out) or ``"import"``.
 
     Returns
     -------
     MergeReport : the findings of every copy (see :class:`.report.MergeReport`).
     """
+    if documents not in DOCUMENTS:
+        raise TeamError(8, f"documents={documents!r} is not one of: {', '.join(DOCUMENTS)}. "
+                        "Nothing was merged.")
     names, findings = coder_names(coders), []
     for there, with_audit in copies:
         plan = decide(snapshot(conn, label="this project"), there, coders=names,
-                      with_audit=with_audit)
+                      with_audit=with_audit, documents=documents)
         _write(conn, there, plan, actor)
         findings.append(plan.findings)
     return MergeReport.of(findings)

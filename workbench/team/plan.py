@@ -35,6 +35,7 @@ _KEY = ["doc_id", "start", "end", "code_id", "coder"]
 class Plan:
     """A decided merge: the rows to store and what the report says (``findings``)."""
 
+    documents: pd.DataFrame
     add: pd.DataFrame
     remove: list[str]
     memos: list[dict]
@@ -49,14 +50,17 @@ def _finding(finding: str, *, coder: str = "", document: str = "", code: str = "
             "detail": detail}
 
 
-def match_documents(here: Snapshot, there: Snapshot) -> tuple[dict[str, str], list[dict]]:
-    """Map the copy's doc_ids to this project's; list documents on one side only or whose
-    text differs. Refuses a copy that shares no document (WB-TEAM-005)."""
+def match_documents(here: Snapshot, there: Snapshot, documents: str
+                    ) -> tuple[dict[str, str], pd.DataFrame, list[dict]]:
+    """Map the copy's doc_ids to this project's; (that map, the documents to import, findings
+    on documents on one side only or whose text differs). ``documents="import"`` imports the
+    copy's active documents this project lacks, ``"list"`` only lists them. Refuses a copy
+    that shares no document (WB-TEAM-005)."""
     mine = here.documents.sort_values("doc_id")
     digest_of = dict(zip(mine["doc_id"], mine["sha256"], strict=True))
     by_digest = dict(zip(mine["sha256"][::-1], mine["doc_id"][::-1], strict=True))
     names = set(mine["name"])
-    doc_map, found = {}, []
+    doc_map, found, imported = {}, [], []
     for doc in there.documents.itertuples(index=False):
         if digest_of.get(doc.doc_id, doc.sha256) != doc.sha256 or (
                 doc.doc_id not in digest_of and doc.sha256 not in by_digest
@@ -67,10 +71,14 @@ def match_documents(here: Snapshot, there: Snapshot) -> tuple[dict[str, str], li
                 "Import the document again in one of the projects if it was meant to change.")))
         elif doc.doc_id in digest_of or doc.sha256 in by_digest:
             doc_map[doc.doc_id] = doc.doc_id if doc.doc_id in digest_of else by_digest[doc.sha256]
+        elif documents == "import" and doc.status == "active":
+            imported.append(doc.doc_id)
+            found.append(_finding("document imported", document=doc.name, detail=(
+                "only in the copy: imported with its segments, case and attributes")))
         else:
             found.append(_finding("document only in the copy", document=doc.name, detail=(
-                "not in this project; its codings were left out. Import the file here and "
-                "merge again to bring them in.")))
+                "not in this project; its codings were left out. Merge with "
+                "documents='import' (--documents import) to bring it and them in.")))
     if not doc_map and len(there.documents):
         listed = ", ".join(sorted(there.documents["name"])[:5])
         raise TeamError(5, f"{there.label} shares no document with this project (none has "
@@ -82,7 +90,9 @@ def match_documents(here: Snapshot, there: Snapshot) -> tuple[dict[str, str], li
     found += [_finding("document only here", document=name, n=0,
                        detail="not in the copy; nothing to merge for it")
               for name in only_here["name"]]
-    return doc_map, found
+    doc_map.update({doc_id: doc_id for doc_id in imported})
+    docs = there.documents
+    return doc_map, docs[docs["doc_id"].isin(imported)].reset_index(drop=True), found
 
 
 def map_codes(here: Snapshot, there: Snapshot) -> tuple[dict[str, str], list[dict]]:
@@ -146,9 +156,10 @@ def _check_coders(rows: pd.DataFrame, label: str) -> None:
 
 
 def plan_codings(here: Snapshot, there: Snapshot, doc_map: dict[str, str],
-                 code_map: dict[str, str], coders: dict[str, str] | None
+                 code_map: dict[str, str], coders: dict[str, str] | None, imported: set[str]
                  ) -> tuple[pd.DataFrame, list[str], dict[str, str], list[dict]]:
-    """Decide the copy's codings: (to add, ids to remove, copy id -> id here, findings)."""
+    """Decide the copy's codings: (to add, ids to remove, copy id -> id here, findings);
+    ``imported`` are the documents the merge brings in."""
     rows = _chosen(there.codings, coders, there.label)
     mine = here.codings
     status_here = dict(zip(mine["coding_id"], mine["status"], strict=True))
@@ -158,6 +169,7 @@ def plan_codings(here: Snapshot, there: Snapshot, doc_map: dict[str, str],
     rows = rows.assign(doc_id=rows["doc_id"].map(doc_map), code_id=rows["code_id"].map(code_map))
     new = rows[~known & (rows["status"] == "active")]
     active_docs = set(here.documents.loc[here.documents["status"] == "active", "doc_id"])
+    active_docs |= imported
     out = new["doc_id"].isna() | new["code_id"].isna() | ~new["doc_id"].isin(active_docs)
     _check_coders(new[~out], there.label)
     theirs = there.codings["coding_id"]
@@ -202,7 +214,7 @@ def _memo_target(memo: dict, here: Snapshot, maps: dict[str, dict[str, str]]) ->
     if kind == "project":
         return None
     if kind == "case":
-        return target if target in here.case_ids else ""
+        return target if target in here.case_ids else maps["case"].get(target, "")
     if kind == "code" and target in set(here.codes["code_id"]):
         return target
     return maps[kind].get(target, "")
@@ -248,16 +260,19 @@ def plan_memos(here: Snapshot, there: Snapshot, maps: dict[str, dict[str, str]]
 
 
 def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
-           with_audit: bool) -> Plan:
+           with_audit: bool, documents: str = "list") -> Plan:
     """Decide the whole merge of ``there`` into ``here``; raise before anything is written.
 
     ``with_audit`` brings the copy's audit rows written since it was made (or since it was
-    last merged here); a ``.qdpx`` has no audit log of its own to bring.
+    last merged here); a ``.qdpx`` has no audit log of its own to bring. ``documents``
+    (``"list"`` or ``"import"``) says what becomes of documents only the copy has.
     """
-    doc_map, found = match_documents(here, there)
+    doc_map, imported, found = match_documents(here, there, documents)
     code_map, code_found = map_codes(here, there)
-    add, remove, coding_map, coding_found = plan_codings(here, there, doc_map, code_map, coders)
-    maps = {"document": doc_map, "code": code_map, "coding": coding_map}
+    add, remove, coding_map, coding_found = plan_codings(here, there, doc_map, code_map, coders,
+                                                         set(imported["doc_id"]))
+    cases = {c: c for c in imported["case_id"] if isinstance(c, str)}
+    maps = {"document": doc_map, "code": code_map, "coding": coding_map, "case": cases}
     memos, edits, memo_found = plan_memos(here, there, maps)
     last = max(there.audit_from, int(here.meta.get(f"merged.{there.source_id}", 0)))
     audit = there.audit[there.audit["seq"] > last] if with_audit else there.audit.iloc[:0]
@@ -267,4 +282,4 @@ def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
         findings.loc[len(findings)] = ["audit rows appended", "", "", "", len(audit),
                                        "the copy's history, each action marked with its origin"]
     findings.insert(0, "source", there.label)
-    return Plan(add, remove, memos, edits, audit, findings)
+    return Plan(imported, add, remove, memos, edits, audit, findings)

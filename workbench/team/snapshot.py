@@ -32,12 +32,13 @@ class Snapshot:
     ----------
     label : how reports and the audit log name it (``copy for ana`` or the folder's name).
     source_id : what identifies it across merges (the copy's id, else its creation time).
-    documents : doc_id, name, sha256, status (every document).
+    documents : doc_id, name, sha256, case_id, status (every document).
     codes : code_id, name, status (every code).
     merged_codes : code merged away -> the code its codings went to (from the audit log).
     codings : every coding, removed ones too (see ``coding.codings.stored_codings``).
     memos : every memo. case_ids : the cases. audit : the audit log.
     meta : the ``meta`` table.
+    database : the copy's ``project.sqlite`` (None for the project merged into).
     """
 
     label: str
@@ -50,6 +51,7 @@ class Snapshot:
     case_ids: frozenset[str]
     audit: pd.DataFrame
     meta: dict[str, str]
+    database: Path | None = None
 
     @property
     def copied_at(self) -> str | None:
@@ -102,4 +104,4 @@ def read_copy(path: Path, *, label: str | None = None) -> Snapshot:
         conn.close()
     coder = copy.meta.get("copy.coder")
     name = label or (f"copy for {coder} ({db.parent.name})" if coder else db.parent.name)
-    return replace(copy, label=name)
+    return replace(copy, label=name, database=db)
