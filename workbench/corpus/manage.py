@@ -56,4 +56,3 @@ def set_case(conn: sqlite3.Connection, doc_ids: list[str], case_id: str) -> None
 def set_date(conn: sqlite3.Connection, doc_id: str, date: str) -> None:
     """Set a document's date (ISO text; the caller audits)."""
     conn.execute("UPDATE documents SET date = ? WHERE doc_id = ?", (date, doc_id))
-
