@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 import pandas as pd
@@ -131,3 +132,20 @@ def test_an_unknown_documents_option_lists_the_allowed_ones(lead, tmp_path):
     with pytest.raises(TeamError, match=r"WB-TEAM-008: documents='copy' is not one of: list, "
                                         "import"):
         lead.merge(folder, documents="copy")
+
+
+def test_a_document_edited_inside_a_copy_is_refused_for_itself(lead, tmp_path):
+    folder = coded_copy(lead, "ana", tmp_path / "ana")
+    with Project.open(folder, user="ana") as copy:
+        copy.code(doc_id(copy, "interview_P02.txt"), 0, 11, "trust")
+    # the transcript's text changed in the copy under the same id (edited by another tool)
+    edited = P01.replace("by hand", "manually")
+    with sqlite3.connect(folder / "project.sqlite") as db:
+        db.execute("UPDATE documents SET text = ?, sha256 = ? WHERE name = ?",
+                   (edited, hashlib.sha256(edited.encode()).hexdigest(), "interview_P01.txt"))
+    report = lead.merge(folder)
+    differs = report.to_check().query("finding == 'document text differs'")
+    assert differs["document"].tolist() == ["interview_P01.txt"]
+    # ana's 3 codings in P01 stay out (conftest PASSAGES); her one in P02 comes in
+    assert lead.codings("ana")["document"].tolist() == ["interview_P02.txt"]
+    assert report.findings.query("finding == 'codings left out'")["n"].tolist() == [3]

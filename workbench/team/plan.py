@@ -50,6 +50,18 @@ def _finding(finding: str, *, coder: str = "", document: str = "", code: str = "
             "detail": detail}
 
 
+def _place(doc, digest_of: dict[str, str], by_digest: dict[str, str], names: set[str]
+           ) -> str | None:
+    """This project's id for the copy's document ``doc``: by id, else by the digest of its
+    text; ``""`` when this project's document of that id or name has another text; None
+    when this project has no such document."""
+    if doc.doc_id in digest_of:
+        return doc.doc_id if digest_of[doc.doc_id] == doc.sha256 else ""
+    if doc.sha256 in by_digest:
+        return by_digest[doc.sha256]
+    return "" if doc.name in names else None
+
+
 def match_documents(here: Snapshot, there: Snapshot, documents: str
                     ) -> tuple[dict[str, str], pd.DataFrame, list[dict]]:
     """Map the copy's doc_ids to this project's; (that map, the documents to import, findings
@@ -59,18 +71,20 @@ def match_documents(here: Snapshot, there: Snapshot, documents: str
     mine = here.documents.sort_values("doc_id")
     digest_of = dict(zip(mine["doc_id"], mine["sha256"], strict=True))
     by_digest = dict(zip(mine["sha256"][::-1], mine["doc_id"][::-1], strict=True))
-    names = set(mine["name"])
+    names, status = set(mine["name"]), dict(zip(mine["doc_id"], mine["status"], strict=True))
     doc_map, found, imported = {}, [], []
     for doc in there.documents.itertuples(index=False):
-        if digest_of.get(doc.doc_id, doc.sha256) != doc.sha256 or (
-                doc.doc_id not in digest_of and doc.sha256 not in by_digest
-                and doc.name in names):
+        place = _place(doc, digest_of, by_digest, names)
+        if place:
+            doc_map[doc.doc_id] = place
+            if doc.status == "deleted" and status[place] == "active":
+                found.append(_finding("document deleted in the copy", document=doc.name, n=0,
+                                      detail="kept here; delete it here if that was meant"))
+        elif place == "":
             found.append(_finding("document text differs", document=doc.name, detail=(
                 "the copy's text is not this project's text of the same document, so its "
                 "codings' offsets would not slice the same words; its codings were left out. "
                 "Import the document again in one of the projects if it was meant to change.")))
-        elif doc.doc_id in digest_of or doc.sha256 in by_digest:
-            doc_map[doc.doc_id] = doc.doc_id if doc.doc_id in digest_of else by_digest[doc.sha256]
         elif documents == "import" and doc.status == "active":
             imported.append(doc.doc_id)
             found.append(_finding("document imported", document=doc.name, detail=(
