@@ -290,7 +290,7 @@ def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
     memos, edits, memo_found = plan_memos(here, there, maps)
     last = max(there.audit_from, int(here.meta.get(f"merged.{there.source_id}", 0)))
     audit = there.audit[there.audit["seq"] > last] if with_audit else there.audit.iloc[:0]
-    findings = pd.DataFrame(coding_found + found + code_found + memo_found,
+    findings = pd.DataFrame(found + code_found + coding_found + memo_found,
                             columns=FINDING_COLUMNS[1:])
     if len(audit):
         findings.loc[len(findings)] = ["audit rows appended", "", "", "", len(audit),
