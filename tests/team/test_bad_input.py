@@ -117,6 +117,8 @@ def test_copies_for_a_reserved_name_or_into_a_project_are_refused(lead, tmp_path
         lead.copy_for("consensus", tmp_path / "c")
     with pytest.raises(TeamError, match="WB-TEAM-002: .*already holds a project"):
         lead.copy_for("ana", lead.path)
+    with lead.atomic(), pytest.raises(TeamError, match="WB-TEAM-009: .*after the block"):
+        lead.copy_for("ana", tmp_path / "c")
     assert not (tmp_path / "c").exists()
     assert doc_id(lead)  # the project is still there and readable
 

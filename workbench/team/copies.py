@@ -43,7 +43,7 @@ def copy_for(conn: sqlite3.Connection, project_dir: Path, coder: str, out: Path,
 
     Parameters
     ----------
-    conn : the project's store (no transaction may be open on it).
+    conn : the project's store; no transaction may be open on it (WB-TEAM-009).
     coder : who codes in the copy; not empty, not a layer's name (WB-TEAM-001).
     out : a folder that does not hold a project yet (WB-TEAM-002).
     blind : leave every other coder's codings out of the copy (and the consensus layer),
@@ -59,6 +59,9 @@ def copy_for(conn: sqlite3.Connection, project_dir: Path, coder: str, out: Path,
         check_person(coder)
     except CodingError as err:
         raise TeamError(1, f"cannot make a copy for {coder!r}: {err.message}") from err
+    if conn.in_transaction:
+        raise TeamError(9, "a copy is made of what is stored, so not inside project.atomic(): "
+                        "make the copy after the block. Nothing was copied.")
     if (out / DB_NAME).exists() or (out.exists() and not out.is_dir()):
         raise TeamError(2, f"{out} already holds a project or is a file; a copy goes to a "
                         "new folder. Choose another folder.")
