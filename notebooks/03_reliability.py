@@ -92,3 +92,44 @@ project.frequencies(by="role").groupby("coder")["codings"].sum()
 
 # %%
 project.history().tail(3)[["at", "actor", "action", "entity_id", "after"]]
+
+# %% [markdown]
+# ## Coding on three laptops
+# Blind double coding is usually done on separate machines. The lead hands each coder a copy
+# of the project (`copy_for`; `blind=True` leaves the other coders' codings out), each codes in
+# their own copy, and the lead merges the copies back (`merge`): codings come in under their
+# coder, and agreement is then what it would be had they coded in one project. Here a scratch
+# copy plays the lead's project, so this one gains only a line in its history.
+
+# %%
+import tempfile
+
+laptops = Path(tempfile.mkdtemp(prefix="three-laptops-"))
+lead = Project.open(project.copy_for("lead", laptops / "lead"), user="lead")
+for coder in ("cy", "dee"):
+    lead.copy_for(coder, laptops / coder, blind=True)
+
+# %% [markdown]
+# On their own laptops, cy and dee each code a little of interview P02.
+
+# %%
+P02 = "interview_P02.txt"
+with Project.open(laptops / "cy", user="cy") as cy:
+    cy.code_text(P02, "four of us for twenty-eight beds", "staffing")
+    cy.code_text(P02, "The thirty-minute thing is the problem.", "rules-and-protocols")
+with Project.open(laptops / "dee", user="dee") as dee:
+    dee.code_text(P02, "four of us for twenty-eight beds", "staffing")
+    dee.code_text(P02, "pulling their cannula out for the third time", "workflow-fit")
+
+# %% [markdown]
+# Back with the lead: one merge, one transaction. The report says what each copy added and
+# lists anything that needs a decision (a document whose text changed, a code only one side
+# has, a memo edited on both sides); merging the same copy again adds nothing.
+
+# %%
+report = lead.merge([laptops / "cy", laptops / "dee"])
+print(report)
+
+# %%
+lead.agreement(["cy", "dee"], codes=["staffing", "rules-and-protocols", "workflow-fit"])[
+    ["code", "alpha", "percent_agreement", "coded_by_cy", "coded_by_dee"]].round(3)

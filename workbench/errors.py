@@ -18,6 +18,7 @@ __all__ = [
     "LogsError",
     "TriangulationError",
     "ReportError",
+    "TeamError",
 ]
 
 
@@ -88,3 +89,9 @@ class ReportError(WorkbenchError):
     """An executed report: a notebook that is missing, has no parameters cell, or fails."""
 
     prefix = "WB-REPORT"
+
+
+class TeamError(WorkbenchError):
+    """Team coding across machines: a copy that cannot be made, or merged back safely."""
+
+    prefix = "WB-TEAM"

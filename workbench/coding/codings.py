@@ -354,3 +354,31 @@ def coding_states(conn: sqlite3.Connection, coding_ids: list[str]) -> pd.DataFra
         f"""SELECT c.coding_id, c.code_id, c.status, c.doc_id, d.kind, d.status AS doc_status
             FROM codings c JOIN documents d USING (doc_id)
             WHERE c.coding_id IN ({', '.join('?' * len(ids))})""", conn, params=ids)
+
+
+def stored_codings(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every stored coding, removed ones included (for merging copies): coding_id, doc_id,
+    start, end, code_id, coder, origin, created_at, status."""
+    return pd.read_sql_query('SELECT coding_id, doc_id, start, "end", code_id, coder, origin, '
+                             "created_at, status FROM codings ORDER BY rowid", conn)
+
+
+def adopt_codings(conn: sqlite3.Connection, rows: pd.DataFrame, *, source: str) -> None:
+    """Store codings made in another copy of the project, keeping their id, coder, origin and
+    created_at, each audited as ``merge coding`` with its ``source``. The caller (``team``)
+    has checked documents, spans, codes and coders against this project."""
+    columns = ["coding_id", "doc_id", "start", "end", "code_id", "coder", "origin",
+               "created_at"]
+    records = list(rows[columns].astype(object).itertuples(index=False, name=None))
+    conn.executemany('INSERT INTO codings (coding_id, doc_id, start, "end", code_id, coder, '
+                     "origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", records)
+    for record in records:
+        append_audit(conn, actor=record[5], action="merge coding", entity="coding",
+                     entity_id=record[0], after={**dict(zip(columns, record, strict=True)),
+                                                 "source": source})
+
+
+def forget_codings(conn: sqlite3.Connection, coding_ids: list[str]) -> None:
+    """Delete codings from a coder's blind copy (``team.copy_for``); never used on a project
+    itself, where codings are only ever marked removed."""
+    conn.executemany("DELETE FROM codings WHERE coding_id = ?", [(c,) for c in coding_ids])

@@ -51,6 +51,22 @@ def edit_memo(conn: sqlite3.Connection, memo_id: str, text: str, author: str) ->
                  before={"text": row[0]}, after={"text": text})
 
 
+def adopt_memo(conn: sqlite3.Connection, memo: dict, *, source: str) -> None:
+    """Store a memo written in another copy of the project with its id, author and times,
+    audited as ``merge memo`` with its ``source`` (the caller, ``team``, has checked it)."""
+    check_person(memo["author"], role="memo author")
+    conn.execute("INSERT INTO memos VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 tuple(memo[k] for k in ("memo_id", "target_kind", "target_id", "author",
+                                         "text", "created_at", "updated_at")))
+    append_audit(conn, actor=memo["author"], action="merge memo", entity="memo",
+                 entity_id=memo["memo_id"], after={**memo, "source": source})
+
+
+def forget_memos(conn: sqlite3.Connection, memo_ids: list[str]) -> None:
+    """Delete memos from a coder's blind copy (``team.copy_for``), never from a project."""
+    conn.executemany("DELETE FROM memos WHERE memo_id = ?", [(m,) for m in memo_ids])
+
+
 def memos_frame(conn: sqlite3.Connection, target_kind: str | None = None,
                 target_id: str | None = None) -> pd.DataFrame:
     """Memos, oldest first: memo_id, target_kind, target_id, author, text, created_at,

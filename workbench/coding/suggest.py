@@ -150,6 +150,14 @@ def accept(conn: sqlite3.Connection, suggestion_id: str, coder: str) -> Coding:
     return coding
 
 
+def forget_decisions(conn: sqlite3.Connection, coding_ids: list[str]) -> None:
+    """Make the suggestions accepted as ``coding_ids`` pending again, in a coder's blind copy
+    (``team.copy_for``) whose other coders' codings are left out."""
+    conn.executemany("UPDATE suggestions SET status = 'pending', decided_by = NULL, "
+                     "decided_at = NULL, coding_id = NULL WHERE coding_id = ?",
+                     [(c,) for c in coding_ids])
+
+
 def reject(conn: sqlite3.Connection, suggestion_id: str, coder: str) -> None:
     """Record that ``coder`` rejected a suggestion."""
     _pending(conn, suggestion_id)

@@ -11,6 +11,7 @@ attributes. Values are typed as number, date or text from the whole column.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -158,6 +159,16 @@ def set_attributes(conn, entity: str, entity_id: str, values: dict, types: dict)
         "INSERT OR REPLACE INTO attributes VALUES (?, ?, ?, ?, ?)",
         [(entity, entity_id, k, str(v), types.get(k, "text")) for k, v in values.items()],
     )
+
+
+def copy_attributes(conn, source, entity: str, entity_ids: list[str]) -> None:
+    """Copy the attributes of some cases or documents from another copy of the project
+    (``source``, a connection), keeping any this project already has for the same key."""
+    rows = source.execute("SELECT entity, entity_id, key, value, type FROM attributes WHERE "
+                          "entity = ? AND entity_id IN (SELECT value FROM json_each(?))",
+                          (entity, json.dumps(list(entity_ids)))).fetchall()
+    conn.executemany("INSERT OR IGNORE INTO attributes VALUES (?, ?, ?, ?, ?)",
+                     [tuple(r) for r in rows])
 
 
 def stored_attributes(conn, entity: str, entity_id: str) -> dict[str, str]:

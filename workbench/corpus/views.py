@@ -226,6 +226,13 @@ def summary(conn: sqlite3.Connection) -> pd.DataFrame:
     )
 
 
+def document_digests(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every document (deleted ones too) with the SHA-256 of its canonical text: doc_id,
+    name, sha256, case_id, status; for matching documents across copies of a project."""
+    return pd.read_sql_query("SELECT doc_id, name, sha256, case_id, status FROM documents "
+                             "ORDER BY doc_id", conn)
+
+
 def document_by_digest(conn: sqlite3.Connection, sha256: str, *,
                           prefer: str | None = None) -> str | None:
     """The id of a document whose canonical text has the SHA-256 hex digest ``sha256``

@@ -45,6 +45,21 @@ def append_audit(
     )
 
 
+def append_audit_rows(conn: sqlite3.Connection, rows: pd.DataFrame, *, origin: str) -> int:
+    """Append audit rows written elsewhere (another coder's copy), marked with their origin.
+
+    Each row keeps its time, actor, entity and before/after; its action gains
+    `` (in <origin>)`` so the log says where it happened. Returns the number appended.
+    """
+    conn.executemany(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(r.at, r.actor, f"{r.action} (in {origin})", r.entity, r.entity_id, r.before, r.after)
+         for r in rows.itertuples(index=False)],
+    )
+    return len(rows)
+
+
 def history(conn: sqlite3.Connection) -> pd.DataFrame:
     """The audit log, oldest first.
 

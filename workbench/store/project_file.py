@@ -96,6 +96,12 @@ def open_project_file(path: Path) -> tuple[Path, sqlite3.Connection]:
     return db.parent, conn
 
 
+def set_meta(conn: sqlite3.Connection, values: dict[str, str]) -> None:
+    """Store (or replace) entries of ``meta`` inside the caller's transaction, e.g. where a
+    coder's copy came from (``workbench.team``)."""
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+
 def settings(conn: sqlite3.Connection) -> dict[str, str]:
     """The project's stored settings: language, spaCy model, schema version, creator."""
     rows = conn.execute("SELECT key, value FROM meta").fetchall()
