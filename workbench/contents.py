@@ -31,6 +31,10 @@ SKIPPED = {
     "turns": "No document in this project has speaker turns, so this part is skipped.",
     "fieldnotes": "This project holds no field notes, so this part is skipped.",
     "logs": "This project has no deployment logs, so this part is skipped.",
+    "deteriorations": "This project's logs record no deteriorations (the outcome register), "
+                      "so this part is skipped.",
+    "acknowledgements": "This project's logs record no acknowledgements of alerts, so this "
+                        "part is skipped.",
     "timeline": "This project has no timeline of events, so this part is skipped.",
     "inferences": "No meta-inferences have been recorded in this project yet, so there are "
                   "none to show.",
@@ -52,6 +56,8 @@ class Contents:
     attributes : case attributes (role, ward, ...), in alphabetical order.
     events : timeline event ids, in time order.
     logs : whether deployment logs are loaded.
+    log_events : the canonical event types the logs hold (alert_fired, deterioration, ...;
+        see ``workbench.logs.events``), in alphabetical order; empty without logs.
     inferences : how many meta-inferences are recorded (active or not).
     """
 
@@ -64,6 +70,7 @@ class Contents:
     attributes: tuple[str, ...]
     events: tuple[str, ...]
     logs: bool
+    log_events: tuple[str, ...]
     inferences: int
 
     def lacks(self, *needs: str) -> str:
@@ -77,6 +84,8 @@ class Contents:
                    "codings": bool(self.coded), "two coders": len(self.coders) >= 2,
                    "turns": self.turns, "fieldnotes": "fieldnote" in self.kinds,
                    "logs": self.logs, "timeline": bool(self.events),
+                   "deteriorations": "deterioration" in self.log_events,
+                   "acknowledgements": "alert_acknowledged" in self.log_events,
                    "inferences": self.inferences > 0}
         unknown = [n for n in needs if n not in present]
         if unknown:
@@ -99,6 +108,7 @@ def contents(project: Project) -> Contents:
     by_use = codings["code_id"].value_counts()
     codebook = project.codes()["code_id"]
     codes = [*by_use.index, *sorted(set(codebook) - set(by_use.index))]
+    logged = (Path(project.path) / LOGS_DATABASE).is_file()
     cases = project.cases()
     attributes = sorted(set(cases.columns) - {"case_id", "n_documents"})
     return Contents(
@@ -107,5 +117,16 @@ def contents(project: Project) -> Contents:
         coded=tuple(by_use.index),
         coders=tuple(people["coder"].value_counts().index), attributes=tuple(attributes),
         events=tuple(project.timeline()["event_id"]),
-        logs=(Path(project.path) / LOGS_DATABASE).is_file(),
+        logs=logged, log_events=_event_types(project) if logged else (),
         inferences=len(project.inferences(check=False)))
+
+
+def _event_types(project: Project) -> tuple[str, ...]:
+    """The distinct canonical event types in the project's logs."""
+    from workbench.logs import connect
+
+    events = connect(project)
+    try:
+        return tuple(sorted(events.select("event_type").distinct().to_pandas()["event_type"]))
+    finally:
+        events.get_backend().disconnect()
