@@ -21,8 +21,7 @@
 PROJECT = "riverside-study"
 CORPUS = "../corpora/riverside"
 CHANGE = None  # the timeline moment that splits "before" from "after" for the countermetric;
-# None: the moment nearest the middle of the logged weeks (the example's change is
-# "threshold-change")
+# None: the middle one of the timeline's moments (the example's change is "threshold-change")
 
 # %%
 from pathlib import Path
@@ -96,20 +95,17 @@ if logged:
 # %%
 from scipy.stats import fisher_exact  # noqa: E402
 
-moments = project.timeline().query("moment")
+CHANGE = CHANGE or holds.middle_moment
 if not logged:
     pass
 elif holds.lacks("deteriorations", "timeline"):
     print(holds.lacks("deteriorations", "timeline"))
-elif moments.empty:
+elif CHANGE is None:
     print("This project's timeline has no moment to split the weeks at, so this part is "
           "skipped.")
 else:
     missed = project.metrics("missed_deteriorations", bucket="week", by=[])
-    middle = missed["bucket_start"].min() + (missed["bucket_start"].max()
-                                             - missed["bucket_start"].min()) / 2
-    CHANGE = CHANGE or moments.loc[(moments["start"] - middle).abs().idxmin(), "event_id"]
-    split = moments.set_index("event_id").loc[CHANGE, "start"]
+    split = project.timeline().set_index("event_id").loc[CHANGE, "start"]
     missed["after_change"] = missed["bucket_start"] >= split
     periods = missed.groupby("after_change")[["deteriorations", "missed"]].sum()
     table = [[periods.loc[flag, "missed"], periods.loc[flag, "deteriorations"]

@@ -55,6 +55,7 @@ class Contents:
     coders : people who coded, the most codings first (the consensus layer is not a person).
     attributes : case attributes (role, ward, ...), in alphabetical order.
     events : timeline event ids, in time order.
+    moments : the events that are moments (a start, no span), in time order.
     logs : whether deployment logs are loaded.
     log_events : the canonical event types the logs hold (alert_fired, deterioration, ...;
         see ``workbench.logs.events``), in alphabetical order; empty without logs.
@@ -69,9 +70,16 @@ class Contents:
     coders: tuple[str, ...]
     attributes: tuple[str, ...]
     events: tuple[str, ...]
+    moments: tuple[str, ...]
     logs: bool
     log_events: tuple[str, ...]
     inferences: int
+
+    @property
+    def middle_moment(self) -> str | None:
+        """The middle one of the timeline's moments (the later of two), the default event to
+        compare before and after; None without moments."""
+        return self.moments[len(self.moments) // 2] if self.moments else None
 
     def lacks(self, *needs: str) -> str:
         """The sentence for the first of ``needs`` the project lacks, or "" when it has them.
@@ -108,6 +116,7 @@ def contents(project: Project) -> Contents:
     by_use = codings["code_id"].value_counts()
     codebook = project.codes()["code_id"]
     codes = [*by_use.index, *sorted(set(codebook) - set(by_use.index))]
+    timeline = project.timeline()
     logged = (Path(project.path) / LOGS_DATABASE).is_file()
     cases = project.cases()
     attributes = sorted(set(cases.columns) - {"case_id", "n_documents"})
@@ -116,7 +125,8 @@ def contents(project: Project) -> Contents:
         turns=bool((documents["n_turns"].fillna(0) > 0).any()), codes=tuple(codes),
         coded=tuple(by_use.index),
         coders=tuple(people["coder"].value_counts().index), attributes=tuple(attributes),
-        events=tuple(project.timeline()["event_id"]),
+        events=tuple(timeline["event_id"]),
+        moments=tuple(timeline.loc[timeline["moment"].astype(bool), "event_id"]),
         logs=logged, log_events=_event_types(project) if logged else (),
         inferences=len(project.inferences(check=False)))
 
