@@ -54,8 +54,9 @@ project.summary()
 if holds.lacks("inferences"):
     print(holds.lacks("inferences"))
 else:
-    display(project.inferences()[["claim", "fit", "theme", "current_value", "status",
-                                  "flags"]])
+    for claim in project.inferences().itertuples():
+        print(f"{claim.claim}\n    fit: {claim.fit}; theme: {claim.theme}; status: "
+              f"{claim.status}; flags: {', '.join(map(str, claim.flags)) or 'none'}\n")
 
 # %% [markdown]
 # Where the strands meet, by theme and source, on Farmer et al.'s (2006) scale.

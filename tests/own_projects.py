@@ -15,6 +15,8 @@ from workbench.triangulate.planted import build_planted_project
 #: Coders of the two projects; the example's are ana and ben.
 LOGGED_CODERS = ("mei", "tomas")
 SOLE_CODER = "yusuf"
+#: The meta-inference recorded in the logged project.
+CLAIM = "Shift swaps are noted most in the weeks when alerts run on stale inputs."
 
 _CODEBOOK = """
 title: Canteen study codebook
@@ -37,8 +39,9 @@ _GROUP = ("Moderator: How did the new menu go?\n"
 
 def logged_project(folder: Path) -> Path:
     """A planted project (field notes on units A1 and B2, deployment logs, four weeks) with a
-    timeline event ``new-rota`` and a code ``shift-swaps`` coded by two people, mei and tomas,
-    who disagree on some paragraphs. Returns the project folder."""
+    timeline event ``new-rota``, a code ``shift-swaps`` coded by two people, mei and tomas,
+    who disagree on some paragraphs, and one meta-inference (:data:`CLAIM`). Returns the
+    project folder."""
     planted = build_planted_project(folder, 11, effect=3.0, units=("A1", "B2"), weeks=4,
                                     coder=LOGGED_CODERS[0])
     with planted.project as project:
@@ -49,6 +52,10 @@ def logged_project(folder: Path) -> Path:
         project.code_many(rows, coder=LOGGED_CODERS[0])
         # tomas codes every other one of the same paragraphs: agreement and disagreement.
         project.code_many(rows.iloc[::2], coder=LOGGED_CODERS[1])
+        project.infer(CLAIM, fit="expansion", qualitative=["shift-swaps"], theme="shift-swaps",
+                      quantitative={"metric": "stale_share", "period": "week", "by": "unit",
+                                    "filters": {"unit": "A1", "bucket_start": "2025-03-10"}},
+                      author=LOGGED_CODERS[0])
     return folder / "study"
 
 
