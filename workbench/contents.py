@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from workbench.errors import ProjectError
 from workbench.project import Project
 
@@ -50,7 +52,8 @@ class Contents:
     documents : document names, in the project's order.
     kinds : the document kinds present (interview, fieldnote, survey, ...).
     turns : whether any document has speaker turns.
-    codes : code ids in the codebook, the most coded first (uncoded codes last).
+    codes : code ids in the codebook, the most coded first (uncoded codes last); ties in
+        alphabetical order, as for ``coded`` and ``coders``.
     coded : the code ids with at least one coding, the most coded first.
     coders : people who coded, the most codings first (the consensus layer is not a person).
     attributes : case attributes (role, ward, ...), in alphabetical order.
@@ -113,7 +116,7 @@ def contents(project: Project) -> Contents:
     documents = project.documents()
     codings = project.codings(coder="all")
     people = codings[codings["coder"] != CONSENSUS]
-    by_use = codings["code_id"].value_counts()
+    by_use = _by_count(codings["code_id"])
     codebook = project.codes()["code_id"]
     codes = [*by_use.index, *sorted(set(codebook) - set(by_use.index))]
     timeline = project.timeline()
@@ -124,11 +127,16 @@ def contents(project: Project) -> Contents:
         documents=tuple(documents["name"]), kinds=tuple(documents["kind"].unique()),
         turns=bool((documents["n_turns"].fillna(0) > 0).any()), codes=tuple(codes),
         coded=tuple(by_use.index),
-        coders=tuple(people["coder"].value_counts().index), attributes=tuple(attributes),
+        coders=tuple(_by_count(people["coder"]).index), attributes=tuple(attributes),
         events=tuple(timeline["event_id"]),
         moments=tuple(timeline.loc[timeline["moment"].astype(bool), "event_id"]),
         logs=logged, log_events=_event_types(project) if logged else (),
         inferences=len(project.inferences(check=False)))
+
+
+def _by_count(values: pd.Series) -> pd.Series:
+    """Counts of ``values``, the most frequent first; ties in alphabetical order (stable)."""
+    return values.value_counts().sort_index().sort_values(ascending=False, kind="stable")
 
 
 def _event_types(project: Project) -> tuple[str, ...]:
