@@ -77,7 +77,9 @@ if logged:
 # ## Nights: alerts per nurse and dismissals
 
 # %%
-if logged:
+if logged and holds.lacks("shifts"):
+    print(holds.lacks("shifts"))
+elif logged:
     load = project.metrics("alerts_per_nurse_shift", bucket="week", by=["unit", "shift"])
     display(load.groupby(["unit", "shift"])["alerts_per_nurse_shift"].mean().unstack()
             .round(1))
@@ -96,21 +98,22 @@ if logged:
 from scipy.stats import fisher_exact  # noqa: E402
 
 CHANGE = CHANGE or holds.middle_moment
-if not logged:
-    pass
-elif holds.lacks("deteriorations", "timeline"):
-    print(holds.lacks("deteriorations", "timeline"))
-elif CHANGE is None:
-    print("This project's timeline has no moment to split the weeks at, so this part is "
-          "skipped.")
+skipped = holds.lacks("logs", "deteriorations", "timeline") or ("" if CHANGE else (
+    "This project's timeline has no moment to split the weeks at, so this part is skipped."))
+if skipped:
+    print(skipped)
 else:
     missed = project.metrics("missed_deteriorations", bucket="week", by=[])
     split = project.timeline().set_index("event_id").loc[CHANGE, "start"]
-    missed["after_change"] = missed["bucket_start"] >= split
-    periods = missed.groupby("after_change")[["deteriorations", "missed"]].sum()
+    periods = (missed.assign(after_change=missed["bucket_start"] >= split)
+               .groupby("after_change")[["deteriorations", "missed"]].sum()
+               .reindex([False, True], fill_value=0))
+    display(periods.assign(share=periods["missed"] / periods["deteriorations"]).round(3))
+
+# %%
+if not skipped:
     table = [[periods.loc[flag, "missed"], periods.loc[flag, "deteriorations"]
               - periods.loc[flag, "missed"]] for flag in (False, True)]
     odds, p_value = fisher_exact(table)
-    print(periods.assign(share=periods["missed"] / periods["deteriorations"]).round(3))
     print(f"Fisher's exact test, before vs after {CHANGE} ({split:%Y-%m-%d}): "
           f"p = {p_value:.2f}")

@@ -33,6 +33,8 @@ CODER = None  # whose codings count; None: whoever coded most (ana in the exampl
 CODES = None  # the codes read against the logs; None: the two most used codes
 METRIC = "stale_share"  # the log metric the codes are read against (the system's gap)
 EVENT = None  # the timeline moment to look before and after; None: the middle moment
+BY = "unit"  # the log key the cells are cut by (see project.keys())
+PERIOD = "week"  # the cells' length in time: "shift", "day" or "week"
 
 # %%
 from pathlib import Path
@@ -87,7 +89,7 @@ else:
 
 # %%
 if linked:
-    matrix = project.mixed_matrix(by="unit", period="week", codes=CODES, metrics=METRICS,
+    matrix = project.mixed_matrix(by=BY, period=PERIOD, codes=CODES, metrics=METRICS,
                                   coder=CODER)
     display(matrix.cells.head(12))
 
@@ -102,7 +104,7 @@ if linked:
 # %%
 if linked:
     busiest = matrix.cells.loc[matrix.cells[CODES].sum(axis=1).idxmax()]
-    display(matrix.quotes(unit=busiest["unit"], bucket_start=busiest["bucket_start"])[
+    display(matrix.quotes(**{BY: busiest[BY]}, bucket_start=busiest["bucket_start"])[
         ["document", "code", "precision", "text"]])
 
 # %% [markdown]
@@ -142,8 +144,8 @@ elif linked:
 # dismissals against talk of the most used code.
 
 # %%
-if linked and holds.lacks("acknowledgements"):
-    print(holds.lacks("acknowledgements"))
+if linked and holds.lacks("acknowledgements", "shifts"):
+    print(holds.lacks("acknowledgements", "shifts"))
 elif linked:
     shifts = project.mixed_matrix(by="unit", period="shift", codes=CODES[:1],
                                   metrics=["alerts_per_nurse_shift", "dismissal_rate"],

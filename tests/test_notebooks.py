@@ -112,6 +112,7 @@ def test_every_notebook_runs_on_a_project_with_logs_and_other_names(own_projects
     # The planted logs hold alerts only: no acknowledgements, no deteriorations.
     assert "no acknowledgements" in shown["04_logs"]
     assert "no deteriorations" in shown["04_logs"]
+    assert "no nurses signing on" in shown["04_logs"]
 
 
 def test_every_notebook_runs_on_a_sole_coder_project_without_logs(own_projects, tmp_path):

@@ -37,6 +37,8 @@ SKIPPED = {
                       "so this part is skipped.",
     "acknowledgements": "This project's logs record no acknowledgements of alerts, so this "
                         "part is skipped.",
+    "shifts": "This project's logs record no nurses signing on for a shift, so this part is "
+              "skipped.",
     "timeline": "This project has no timeline of events, so this part is skipped.",
     "inferences": "No meta-inferences have been recorded in this project yet, so there are "
                   "none to show.",
@@ -97,6 +99,7 @@ class Contents:
                    "logs": self.logs, "timeline": bool(self.events),
                    "deteriorations": "deterioration" in self.log_events,
                    "acknowledgements": "alert_acknowledged" in self.log_events,
+                   "shifts": "shift_started" in self.log_events,
                    "inferences": self.inferences > 0}
         unknown = [n for n in needs if n not in present]
         if unknown:
