@@ -88,8 +88,13 @@ def own_projects(tmp_path_factory):
 
 
 def _report(project_dir, out) -> dict[str, str]:
-    """Run ``workbench report``'s function on the project; each notebook's outputs as text."""
+    """Run ``workbench report``'s function on the project; each notebook's outputs as text.
+
+    The run holds each notebook once, from its ``.py`` (never its paired ``.ipynb``)."""
     run = run_report(project_dir, out=out, progress=False)
+    ran = json.loads((run / "provenance.json").read_text(encoding="utf-8"))["notebooks"]
+    assert [(n["name"], n["source_sha256"]) for n in ran] == [
+        (p.stem, hashlib.sha256(p.read_bytes()).hexdigest()) for p in NOTEBOOKS]
     return {path.stem: outputs(nbformat.read(path, as_version=4))
             for path in sorted(run.glob("*.ipynb"))}
 
