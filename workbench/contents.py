@@ -31,7 +31,6 @@ SKIPPED = {
     "two coders": "Only one person has coded in this project, so there is no agreement "
                   "between coders to measure and this part is skipped.",
     "turns": "No document in this project has speaker turns, so this part is skipped.",
-    "fieldnotes": "This project holds no field notes, so this part is skipped.",
     "logs": "This project has no deployment logs, so this part is skipped.",
     "deteriorations": "This project's logs record no deteriorations (the outcome register), "
                       "so this part is skipped.",
@@ -95,8 +94,7 @@ class Contents:
         """
         present = {"documents": bool(self.documents), "codebook": bool(self.codes),
                    "codings": bool(self.coded), "two coders": len(self.coders) >= 2,
-                   "turns": self.turns, "fieldnotes": "fieldnote" in self.kinds,
-                   "logs": self.logs, "timeline": bool(self.events),
+                   "turns": self.turns, "logs": self.logs, "timeline": bool(self.events),
                    "deteriorations": "deterioration" in self.log_events,
                    "acknowledgements": "alert_acknowledged" in self.log_events,
                    "shifts": "shift_started" in self.log_events,
