@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock demo test lint bench clean
+.PHONY: install lock demo notebooks test lint bench clean
 
 # Debian's Chromium (and an emoji font) for the widget's browser tests; Playwright drives it
 # and never downloads a browser of its own.
@@ -38,6 +38,11 @@ demo: $(STAMP)
 	$(BIN)/workbench report demo-project
 	@echo "the executed report, one page per notebook:"
 	@ls -1 $(CURDIR)/demo-project/reports/*/*.html
+
+# The .ipynb twin of each notebooks/*.py (outputs stripped, same bytes on any machine), so that
+# JupyterLab opens them as notebooks; run after editing a .py (a test fails until you do).
+notebooks: $(STAMP)
+	$(BIN)/python -m workbench.notebook_pairs notebooks
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then \

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
+#     formats: ipynb,py:percent
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -11,40 +11,54 @@
 # %% [markdown]
 # # 2. Coding: the codebook, coding by hand, and rule suggestions
 #
-# This notebook works on the **fictional** Riverside study. It loads the sociotechnical
-# codebook, adapts it to what the interviews say, opens the coding widget to code by hand,
-# and then lets simple rules from the codebook suggest passages, which a person accepts or
-# rejects. It ends by reading back what has been coded.
+# This notebook works on the **fictional** Riverside study by default, or on the project named
+# in `PROJECT`. It shows the codebook, adapts the example's codebook to what the interviews
+# say, opens the coding widget to code by hand, and then lets simple rules from the codebook
+# suggest passages, which a person accepts or rejects. It ends by reading back what has been
+# coded. Left as `None`, the parameters are read from the project: the coder who coded most,
+# its first document, its most used code. A part the project has no material for says so.
 
 # %% tags=["parameters"]
 PROJECT = "riverside-study"
 CORPUS = "../corpora/riverside"
-CODER = "ana"  # who codes in this notebook: every coding and decision is stored in this name
-DOCUMENT = "interview_P02.txt"  # the document the coding widget opens first
+CODER = None  # who codes here (every coding and decision is stored in this name); None:
+# whoever coded most, or you when nobody has
+DOCUMENT = None  # the document the coding widget opens first; None: the first one
+CODE = None  # the code read back at the end; None: the most used code
+ACCEPT = None  # the code whose first two suggestions are accepted; None: the most suggested
 
 # %%
 from pathlib import Path
 
 from workbench import Project
-from workbench.example import SOCIOTECHNICAL, build_example
+from workbench.contents import contents
+from workbench.example import build_example
 from workbench.widgets import CodingView
 
 if not (Path(PROJECT) / "project.sqlite").exists():
     build_example(PROJECT, corpus=CORPUS, progress=False).close()
+with Project.open(PROJECT) as opened:
+    holds = contents(opened)
+CODER = CODER or next(iter(holds.coders), None)
 project = Project.open(PROJECT, user=CODER)
+CODER, DOCUMENT = project.user, DOCUMENT or next(iter(holds.documents), None)
+CODE = CODE or next(iter(holds.coded), None)
+print(f"coding as {CODER}; the widget opens {DOCUMENT}")
 project.summary()
 
 # %% [markdown]
 # ## The codebook
 # A codebook names the ideas you look for in the text, each with a definition and when (not)
-# to use it. The example project already holds workbench's sociotechnical codebook (60 codes
-# in ten families); a new project loads it with `project.set_codebook`.
+# to use it. The example project holds workbench's sociotechnical codebook (60 codes in ten
+# families); a project without one loads it (or its own YAML file) with
+# `project.set_codebook(workbench.example.SOCIOTECHNICAL)`.
 
 # %%
-if project.codebook_versions().empty:
-    project.set_codebook(SOCIOTECHNICAL)
 codes = project.codes()
-codes.loc[codes["depth"] == 0, ["name", "definition"]]
+if holds.lacks("codebook"):
+    print(holds.lacks("codebook"))
+else:
+    display(codes.loc[codes["depth"] == 0, ["name", "definition"]])
 
 # %% [markdown]
 # ## Adapting it to the data
@@ -52,10 +66,15 @@ codes.loc[codes["depth"] == 0, ["name", "definition"]]
 # lab* when results did not come through. These get their own codes, under the codes they
 # refine, and one code gets a clearer name. Each change is a new codebook version with a line
 # in the changelog, so a reader can tell which codebook any coding was made with. (Run again
-# on the same project, this step is skipped: the codes are there already.)
+# on the same project, this step is skipped: the codes are there already; so it is on a
+# codebook without the three codes it builds on.)
 
 # %%
-if "batching-alerts" not in set(codes["code_id"]):
+adapts = {"alert-fatigue", "manual-verification", "workarounds"} <= set(codes["code_id"])
+if not adapts:
+    print("This step adapts the example's codebook, and this project's codebook lacks the "
+          "codes it builds on, so it is skipped.")
+elif "batching-alerts" not in set(codes["code_id"]):
     project.rename_code("workarounds", "Workarounds and shortcuts")
     project.add_code("Batching alerts", parent="alert-fatigue",
                      definition="Saving alerts up and answering them together at set "
@@ -94,11 +113,11 @@ project.codebook_versions()[["version", "at", "actor", "changelog"]]
 # widget shows nothing; the rest of the notebook does not depend on it.)
 
 # %%
-view = CodingView(project, coder=CODER, document=DOCUMENT)
-view
+view = CodingView(project, coder=CODER, document=DOCUMENT) if DOCUMENT else None
+view if view else print(holds.lacks("documents"))
 
 # %% [markdown]
-# What you code above is in the project at once; so are the example team's codings.
+# What you code above is in the project at once; so are the codings made before.
 
 # %%
 project.codings(coder=CODER)[["document", "code", "text"]].tail()
@@ -115,48 +134,58 @@ suggested = project.suggest()
 suggested["code"].value_counts().head(10)
 
 # %% [markdown]
-# The same decisions can be made in code. Here two suggestions of the new code *Phoning the
-# lab* are accepted, since their sentences are about exactly that, and one *Batching alerts*
-# suggestion is rejected to show the call; in a study, read each sentence before deciding.
+# The same decisions can be made in code. Here, to show the calls, the first two suggestions
+# of `ACCEPT` (by default the most suggested code) are accepted and the next one is rejected;
+# in a study, read each sentence before deciding.
 
 # %%
-lab = suggested[suggested["code_id"] == "phoning-the-lab"]
-for suggestion_id in lab["suggestion_id"].head(2):
-    project.accept_suggestion(suggestion_id, coder=CODER)
-batching = suggested[suggested["code_id"] == "batching-alerts"]
-project.reject_suggestion(batching["suggestion_id"].iloc[0], coder=CODER)
-decided = project.suggestions().query("status != 'pending'")
-decided[["document", "code", "status", "decided_by", "text"]]
+ACCEPT = ACCEPT or next(iter(suggested["code_id"].value_counts().index), None)
+chosen = suggested.loc[suggested["code_id"] == ACCEPT, "suggestion_id"]
+if chosen.empty:
+    print("No code in this codebook has patterns found in the text, so there are no "
+          "suggestions to decide.")
+else:
+    for suggestion_id in chosen.head(2):
+        project.accept_suggestion(suggestion_id, coder=CODER)
+    for suggestion_id in chosen.iloc[2:3]:
+        project.reject_suggestion(suggestion_id, coder=CODER)
+    decided = project.suggestions().query("status != 'pending'")
+    display(decided[["document", "code", "status", "decided_by", "text"]])
 
 # %% [markdown]
 # ## How good are the rules?
 # Against the coder's own hand coding: *precision* is the share of a code's suggestions that
 # overlap a hand coding of it, *recall* the share of hand codings a suggestion found. Rules
 # that rarely hit are worth rewriting; high recall with low precision means the rule is a
-# net, not a judge. This says nothing about codes nobody has coded by hand yet.
+# net, not a judge. This says nothing about codes nobody has coded by hand yet. The codes with
+# the most hand codings come first.
 
 # %%
 quality = project.suggestion_quality(CODER)
-quality[quality["codings"] >= 10].sort_values("recall", ascending=False)[
+quality.sort_values(["codings", "recall"], ascending=False)[
     ["code", "suggestions", "precision", "codings", "recall"]].round(2).head(12)
 
 # %% [markdown]
 # ## Reading back
-# Every quote for *Manual verification* (and the codes below it, such as the new *Phoning the
-# lab*), with 80 characters either side and who said it. Two people (ana and ben) coded the
-# example, and no consensus layer exists yet, so every count and retrieval says whose coding
-# it reads: here ana's (`coder="all"` would show both, side by side, in the `coder` column).
+# Every quote for `CODE` (and the codes below it), with 80 characters either side and who
+# said it. When several people coded (ana and ben in the example) and no consensus layer
+# exists yet, every count and retrieval says whose coding it reads: here `CODER`'s
+# (`coder="all"` would show every coder, side by side, in the `coder` column).
 
 # %%
-quotes = project.retrieve("manual-verification", context=80, coder=CODER)
-quotes[["document", "kind", "coder", "code", "before", "text", "after"]].head(8)
+if holds.lacks("codings"):
+    print(holds.lacks("codings"))
+else:
+    quotes = project.retrieve(CODE, context=80, coder=CODER)
+    display(quotes[["document", "kind", "coder", "code", "before", "text", "after"]].head(8))
 
 # %% [markdown]
-# How often each code was applied, by the participant's role: a count of codings, not of
-# people, so one talkative participant can weigh heavily. Reliability between coders comes
-# in notebook 3.
+# How often each code was applied, by kind of document: a count of codings, not of people,
+# so one talkative participant can weigh heavily. Reliability between coders comes in
+# notebook 3.
 
 # %%
-frequencies = project.frequencies(by="role", coder=CODER)
-frequencies.pivot_table(index="code", columns="role", values="codings", aggfunc="sum",
-                        fill_value=0).sort_values("staff nurse", ascending=False).head(12)
+frequencies = project.frequencies(by="kind", coder=CODER)
+table = frequencies.pivot_table(index="code", columns="kind", values="codings",
+                                aggfunc="sum", fill_value=0)
+table.loc[table.sum(axis=1).sort_values(ascending=False).index].head(12)

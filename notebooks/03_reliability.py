@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
+#     formats: ipynb,py:percent
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -12,83 +12,111 @@
 # # 3. How far do the coders agree?
 #
 # In the **fictional** Riverside study, ana coded every interview and field note and ben coded
-# six interviews blind. This notebook measures their agreement per code, reads the passages
-# they disagree on, and reconciles them into a consensus layer that later analysis uses.
+# six interviews blind. This notebook measures two coders' agreement per code, reads the
+# passages they disagree on, and reconciles them into a consensus layer that later analysis
+# uses. On another project, `CODERS` defaults to the two people who coded most; a project
+# coded by one person has no agreement to measure, and the notebook says so.
 
 # %% tags=["parameters"]
 PROJECT = "riverside-study"
 CORPUS = "../corpora/riverside"
-CODERS = ["ana", "ben"]
+CODERS = None  # the two coders to compare; None: the two who coded most
+FOLLOW_SECOND = None  # the code whose disagreements follow the second coder; None: the code
+# they disagree on most
 
 # %%
 from pathlib import Path
 
 from workbench import Project
 from workbench.charts import agreement_chart, disagreement_heatmap
+from workbench.contents import contents
 from workbench.example import build_example
 
 project = (Project.open(PROJECT) if (Path(PROJECT) / "project.sqlite").exists()
            else build_example(PROJECT, corpus=CORPUS, progress=False))
+holds = contents(project)
+CODERS = list(CODERS or holds.coders[:2])
+comparable = not holds.lacks("two coders")
+print(f"comparing {' and '.join(CODERS)}" if comparable else holds.lacks("two coders"))
 
 # %% [markdown]
 # ## Agreement per code
-# Units are sentences in the six interviews both coded. For each code, a coder "applied" it to a
+# Units are sentences in the documents both coded. For each code, a coder "applied" it to a
 # sentence when one of their codings of it touches the sentence. Alpha near 1 is agreement;
 # near 0, no better than chance. Krippendorff suggests relying on codes with alpha of .800 or
 # more and drawing only tentative conclusions between .667 and .800.
 
 # %%
-table = project.agreement(CODERS)
-table.sort_values("alpha", ascending=False).head(15)[
-    ["code", "alpha", "ci_low", "ci_high", "kappa", "percent_agreement", "coded_by_ana",
-     "coded_by_ben"]].round(2)
+if comparable:
+    table = project.agreement(CODERS)
+    counted = [f"coded_by_{coder}" for coder in CODERS]
+    display(table.sort_values("alpha", ascending=False).head(15)[
+        ["code", "alpha", "ci_low", "ci_high", "kappa", "percent_agreement", *counted]
+    ].round(2))
+
+# %% [markdown]
+# The chart shows the 20 codes the two coders applied most often.
 
 # %%
-agreement_chart(table[table[[f"coded_by_{c}" for c in CODERS]].sum(axis=1) >= 10])
+if comparable:
+    busiest = table[counted].sum(axis=1).sort_values(ascending=False).index[:20]
+    display(agreement_chart(table.loc[busiest]))
 
 # %% [markdown]
 # ## What counting by character hides
 # NVivo compares coders character by character. Every character both coders left uncoded
 # counts as agreement, so percent agreement looks high for rare codes. The last column says
-# how much of the agreement is of that kind.
+# how much of the agreement is of that kind, for the two most used codes and all codes.
 
 # %%
-by_character = project.agreement(CODERS, unit="character")
-by_character.set_index("code").loc[["Alert fatigue", "Manual verification", "(all codes)"],
-                                   ["alpha", "percent_agreement", "agreement_on_uncoded"]].round(3)
+if comparable:
+    by_character = project.agreement(CODERS, unit="character")
+    shown = by_character["code_id"].isin(holds.coded[:2]) | (by_character["code"]
+                                                              == "(all codes)")
+    display(by_character.loc[shown, ["code", "alpha", "percent_agreement",
+                                      "agreement_on_uncoded"]].round(3))
 
 # %% [markdown]
 # ## Where they disagree
 
 # %%
-disagreements = project.disagreements(CODERS)
-disagreement_heatmap(disagreements)
+if comparable:
+    disagreements = project.disagreements(CODERS)
+    display(disagreement_heatmap(disagreements))
 
 # %%
-disagreements[["document", "text", "code", *CODERS]].head(10)
+if comparable:
+    display(disagreements[["document", "text", "code", *CODERS]].head(10))
 
 # %% [markdown]
 # ## Reconciling
-# After talking each disagreement through, the team records a decision: follow ana, follow
-# ben, keep both, or neither. Here, for the example, ben's codings of *alert fatigue* are
-# kept (ana agreed she had under-coded it) and ana's view decides the rest. Every decision is in
-# the audit log; the consensus layer becomes what later analyses read.
+# After talking each disagreement through, the team records a decision: follow one coder or
+# the other, keep both, or neither. Here, to show the call, the second coder's view decides
+# `FOLLOW_SECOND` (by default the code they disagree on most; in the example ben's codings
+# of *alert fatigue* were kept, as ana agreed she had under-coded it) and the first coder's
+# view decides the rest. Every decision is in the audit log; the consensus layer becomes what
+# later analyses read.
 
 # %%
-decisions = {row.disagreement_id: "ben" for row in disagreements.itertuples()
-             if row.code_id == "alert-fatigue"}
-project.reconcile(CODERS, decisions, default="ana")
+if comparable:
+    FOLLOW_SECOND = FOLLOW_SECOND or next(
+        iter(disagreements["code_id"].value_counts().index), None)
+    decisions = {row.disagreement_id: CODERS[1] for row in disagreements.itertuples()
+                 if row.code_id == FOLLOW_SECOND}
+    display(project.reconcile(CODERS, decisions, default=CODERS[0]))
 
 # %%
-project.codings().groupby("coder").size()
+if comparable:
+    display(project.codings().groupby("coder").size())
 
 # %% [markdown]
-# Counts now need no `coder=`: they read the consensus layer in the six reconciled interviews
-# and ana's coding (the only coder there) everywhere else, each passage once. The `coder`
-# column says which layer each number comes from.
+# Counts now need no `coder=`: they read the consensus layer in the reconciled documents
+# and the one coder there everywhere else, each passage once. The `coder` column says which
+# layer each number comes from.
 
 # %%
-project.frequencies(by="role").groupby("coder")["codings"].sum()
+if comparable:
+    display(project.frequencies(by="kind").groupby("coder")["codings"].sum())
 
 # %%
 project.history().tail(3)[["at", "actor", "action", "entity_id", "after"]]

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
+#     formats: ipynb,py:percent
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -24,74 +24,94 @@
 #
 # Each display is a table (`.data`) and a chart (`.chart`); `.save("x.html")` writes a page
 # that opens without the internet, with a still image for readers without JavaScript.
+#
+# Left as `None`, the parameters come from the project: the coder who coded most and its two
+# most used codes (in the example, set `CODES = ["manual-verification", "workarounds"]` to
+# follow the repair story). A project without logs or codings has nothing to join, and the
+# notebook says so.
 
 # %% tags=["parameters"]
 PROJECT = "riverside-study"
 CORPUS = "../corpora/riverside"
-CODER = "ana"  # whose codings count: ana coded every document
-REPAIR = ["manual-verification", "workarounds"]
+CODER = None  # whose codings count; None: whoever coded most (ana in the example)
+CODES = None  # the themes (codes) to display; None: the two most used codes
+METRIC = "stale_share"  # the log metric each theme is set against
 
 # %%
 from pathlib import Path
 
 from workbench import Project
+from workbench.contents import contents
 from workbench.example import build_example
 
 project = (Project.open(PROJECT) if (Path(PROJECT) / "project.sqlite").exists()
            else build_example(PROJECT, corpus=CORPUS, progress=False))
+holds = contents(project)
+CODER = CODER or next(iter(holds.coders), None)
+CODES = list(CODES or holds.coded[:2])
+joined = not holds.lacks("logs", "codings")
+print(f"{CODER}'s codings of {', '.join(CODES)} against {METRIC}" if joined
+      else holds.lacks("logs", "codings"))
 
 # %% [markdown]
 # ## Side-by-side
 #
-# Each theme (a code) is paired with the log metric that speaks to it. The quantitative result
-# is the metric's mean over the ward-weeks with its 95% bootstrap interval; the quotes are the
-# stored text exactly, with document, speaker and date.
+# Each theme (a code) is paired with the log metric that speaks to it (here `METRIC` for
+# every theme; `themes=` takes one metric per code). The quantitative result is the metric's
+# mean over the ward-weeks with its 95% bootstrap interval; the quotes are the stored text
+# exactly, with document, speaker and date.
 
 # %%
-side = project.display("side-by-side", coder=CODER,
-                       themes={"manual-verification": "stale_share",
-                               "workarounds": "stale_share",
-                               "alert-fatigue": "alerts_per_nurse_shift"})
-side
+if joined:
+    side = project.display("side-by-side", coder=CODER,
+                           themes=dict.fromkeys(CODES, METRIC))
+    display(side)
 
 # %%
-side.data[["theme", "value", "ci_low", "ci_high", "document", "speaker", "date", "quote",
-           "fit", "reason"]]
+if joined:
+    display(side.data[["theme", "value", "ci_low", "ci_high", "document", "speaker", "date",
+                       "quote", "fit", "reason"]])
 
 # %% [markdown]
 # ## Statistics by theme
 #
-# Ward-weeks are split at the median stale share. Repair talk per 1,000 words of material is
-# compared between the two groups; a group without material would be listed as empty, with
-# the reason, rather than as zero.
+# Ward-weeks are split at the metric's median. Talk of each code per 1,000 words of material
+# is compared between the two groups; a group without material would be listed as empty,
+# with the reason, rather than as zero.
 
 # %%
-by_theme = project.display("by-theme", metric="stale_share", codes=REPAIR, coder=CODER)
-by_theme.data[["code", "group", "cells", "words", "codings", "per_1000", "reason"]]
+if joined:
+    by_theme = project.display("by-theme", metric=METRIC, codes=CODES, coder=CODER)
+    display(by_theme.data[["code", "group", "cells", "words", "codings", "per_1000",
+                           "reason"]])
 
 # %%
-by_theme
+if joined:
+    display(by_theme)
 
 # %% [markdown]
 # ## Case-ordered
 #
-# The ward-weeks with the most stale inputs come first: the outage week on 4N leads. Cells
-# without material say so; they are not evidence of silence.
+# The ward-weeks with the highest metric come first (in the example, the outage week on 4N
+# leads). Cells without material say so; they are not evidence of silence.
 
 # %%
-cases = project.display("case-ordered", metric="stale_share", codes=REPAIR, coder=CODER)
-cases.data.head(8)[["rank", "unit", "bucket_start", "value", "codes", "document", "quote",
-                    "reason"]]
+if joined:
+    cases = project.display("case-ordered", metric=METRIC, codes=CODES, coder=CODER)
+    display(cases.data.head(8)[["rank", "unit", "bucket_start", "value", "codes", "document",
+                                "quote", "reason"]])
 
 # %% [markdown]
 # ## Timeline
 #
-# Stale share per ward and day, the project's own timeline events as grey bands (a moment is a
-# dashed line), and the repair codings at their time. Hover over a mark to read the quote.
+# The metric per ward and day, the project's own timeline events as grey bands (a moment is a
+# dashed line; none without a timeline), and the codings at their time. Hover over a mark to
+# read the quote.
 
 # %%
-timeline = project.display("timeline", metric="stale_share", codes=REPAIR, coder=CODER)
-timeline
+if joined:
+    timeline = project.display("timeline", metric=METRIC, codes=CODES, coder=CODER)
+    display(timeline)
 
 # %% [markdown]
 # ## Saving for readers
@@ -102,5 +122,6 @@ timeline
 # researcher's meta-inference, recorded separately.
 
 # %%
-saved = timeline.save(Path(PROJECT).parent / "timeline.html")
-saved.name, saved.stat().st_size > 0
+if joined:
+    saved = timeline.save(Path(PROJECT).parent / "timeline.html")
+    print(f"saved {saved.name}: {saved.stat().st_size:,} bytes")
