@@ -18,6 +18,7 @@ __all__ = [
     "LogsError",
     "TriangulationError",
     "ReportError",
+    "SemanticError",
 ]
 
 
@@ -88,3 +89,9 @@ class ReportError(WorkbenchError):
     """An executed report: a notebook that is missing, has no parameters cell, or fails."""
 
     prefix = "WB-REPORT"
+
+
+class SemanticError(WorkbenchError):
+    """Embeddings and semantic search: a backend, unit or query that cannot be used."""
+
+    prefix = "WB-SEMANTIC"

@@ -16,6 +16,7 @@ from workbench import coding, corpus, refi_qda, reliability, store
 from workbench._facade_codebook import CodebookFacade
 from workbench._facade_triangulate import TriangulationFacade
 from workbench.corpus.cases import apply_attributes
+from workbench.semantic.cache import forget_deleted
 from workbench.store import atomic, default_user
 
 
@@ -133,6 +134,7 @@ class Project(CodebookFacade, TriangulationFacade):
         """Delete a document from view and from coding (kept in the store and history)."""
         with atomic(self._conn):
             corpus.manage.delete_document(self._conn, doc_id, self.user)
+            forget_deleted(self._conn)
 
     def rename_document(self, doc_id: str, name: str) -> None:
         """Rename a document (by id or current name); its text and codings stay as they are."""
