@@ -9,13 +9,16 @@ model".
 
 from workbench.semantic.backends import BACKENDS, DEFAULT_BACKEND, Backend, encoder, find_backend
 from workbench.semantic.cache import embeddings, forget_deleted
+from workbench.semantic.search import SIMILAR_COLUMNS, similar
 
 __all__ = [
     "BACKENDS",
     "DEFAULT_BACKEND",
+    "SIMILAR_COLUMNS",
     "Backend",
     "embeddings",
     "encoder",
     "find_backend",
     "forget_deleted",
+    "similar",
 ]
