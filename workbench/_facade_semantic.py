@@ -20,10 +20,13 @@ class SemanticFacade:
         return semantic.embeddings(self._conn, unit, backend)
 
     def similar(self, query: str, *, unit: str = "sentence", top: int = 20,
-                backend: str | None = None) -> pd.DataFrame:
+                backend: str | None = None, leave_out: tuple[str, int, int] | None = None
+                ) -> pd.DataFrame:
         """The passages nearest in meaning to a text or a coding id (``coding-...``), best
-        first: doc_id, document, start, end, speaker, text, score (cosine, -1 to 1); see
+        first: doc_id, document, start, end, speaker, text, score (cosine, -1 to 1);
+        ``leave_out`` (doc_id, start, end) leaves out the passage the text came from. See
         :func:`workbench.semantic.similar`."""
         from workbench import semantic
 
-        return semantic.similar(self._conn, query, unit=unit, top=top, backend=backend)
+        return semantic.similar(self._conn, query, unit=unit, top=top, backend=backend,
+                                leave_out=leave_out)

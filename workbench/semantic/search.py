@@ -56,7 +56,8 @@ def _ranked(scores: np.ndarray, top: int) -> np.ndarray:
 
 
 def similar(conn: sqlite3.Connection, query: str, *, unit: str = "sentence", top: int = 20,
-            backend: str | None = None) -> pd.DataFrame:
+            backend: str | None = None, leave_out: tuple[str, int, int] | None = None
+            ) -> pd.DataFrame:
     """The ``top`` segments of ``unit`` nearest in meaning to ``query``, best first.
 
     Parameters
@@ -72,6 +73,9 @@ def similar(conn: sqlite3.Connection, query: str, *, unit: str = "sentence", top
         How many passages to return (fewer if the project has fewer).
     backend
         An embedding backend (:data:`workbench.semantic.BACKENDS`); None for the default.
+    leave_out
+        A passage (doc_id, start, end) whose overlapping segments are left out: the
+        selection a text query was taken from. A coding id leaves out its own passage.
 
     Returns
     -------
@@ -92,6 +96,7 @@ def similar(conn: sqlite3.Connection, query: str, *, unit: str = "sentence", top
                             f"'{chosen.name}' backend, so nothing can be compared with it. "
                             "Use other words, or another backend.")
     scores = vectors @ wanted
+    span = span or leave_out
     if span is not None:
         doc_id, start, end = span
         inside = ((segments["doc_id"] == doc_id) & (segments["start"] < end)
