@@ -21,8 +21,8 @@ class Counting:
         self.texts = 0
         real = cache.encoder
 
-        def counted(chosen, corpus=None):
-            encode = real(chosen, corpus)
+        def counted(chosen, corpus=None, key=None):
+            encode = real(chosen, corpus, key)
 
             def run(texts):
                 self.texts += len(texts)

@@ -10,8 +10,8 @@ References
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -20,10 +20,23 @@ from workbench.semantic.backends import normalised
 
 #: Seed of the randomised SVD: the same segments always give the same vectors.
 SEED = 0
+#: The last few fits, by the key of the corpus they were fitted on.
+_FITS: OrderedDict[str, Callable[[Sequence[str]], np.ndarray]] = OrderedDict()
+_KEEP = 4
 
 
-@lru_cache(maxsize=4)
-def fitted(corpus: tuple[str, ...], dimension: int) -> Callable[[Sequence[str]], np.ndarray]:
+def fitted(key: str, corpus: Sequence[str], dimension: int
+           ) -> Callable[[Sequence[str]], np.ndarray]:
+    """The fit on ``corpus`` (see :func:`fit`), made once for each ``key`` (a fingerprint of
+    the corpus) and kept for the next searches."""
+    if key not in _FITS:
+        _FITS[key] = fit(corpus, dimension)
+        while len(_FITS) > _KEEP:
+            _FITS.popitem(last=False)
+    return _FITS[key]
+
+
+def fit(corpus: Sequence[str], dimension: int) -> Callable[[Sequence[str]], np.ndarray]:
     """Fit TF-IDF (sublinear term frequency) and a seeded SVD on ``corpus``; return the
     function that embeds texts in that space, ``dimension`` values per text (zero-padded
     when the corpus has fewer distinct words or segments than that)."""
@@ -32,7 +45,7 @@ def fitted(corpus: tuple[str, ...], dimension: int) -> Callable[[Sequence[str]],
 
     words = TfidfVectorizer(sublinear_tf=True, dtype=np.float32)
     try:
-        counts = words.fit_transform(corpus)
+        counts = words.fit_transform(list(corpus))
     except ValueError:
         counts = None
     rank = 0 if counts is None else min(dimension, counts.shape[0] - 1, counts.shape[1] - 1)

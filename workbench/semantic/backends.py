@@ -9,10 +9,12 @@ machine, and TF-IDF + SVD is fitted on the project's own segments. ``HF_HUB_OFFL
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
@@ -62,7 +64,10 @@ _SPECS: dict[str, tuple[tuple[str, ...], str, int, tuple[str, ...], bool, str]] 
 BACKENDS = tuple(_SPECS)
 
 
+@cache
 def _installed_version(distribution: str) -> str:
+    """The installed version of a distribution (read once a process: reading package
+    metadata costs milliseconds, and a search asks for it every time)."""
     try:
         return version(distribution)
     except PackageNotFoundError:
@@ -100,13 +105,14 @@ def go_offline() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-def encoder(chosen: Backend, corpus: Sequence[str] | None = None
+def encoder(chosen: Backend, corpus: Sequence[str] | None = None, key: str | None = None
             ) -> Callable[[Sequence[str]], np.ndarray]:
     """The function that embeds texts with ``chosen``: texts -> float32 matrix, one
     L2-normalised row per text (a text with no known word gets a row of zeros).
 
     ``corpus`` is the texts a corpus-fitted backend (TF-IDF + SVD) is fitted on: the
-    project's segments of one unit; the other backends ignore it.
+    project's segments of one unit; ``key`` a fingerprint of them (the cache's version), so
+    the fit is made once (default: a digest of the texts). The other backends ignore both.
     """
     go_offline()
     if chosen.name == "minilm":
@@ -119,7 +125,9 @@ def encoder(chosen: Backend, corpus: Sequence[str] | None = None
         return _static.encode
     from workbench.semantic import _tfidf
 
-    return _tfidf.fitted(tuple(corpus or ()), chosen.dimension)
+    texts = () if corpus is None else corpus
+    key = key or hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
+    return _tfidf.fitted(key, texts, chosen.dimension)
 
 
 def normalised(matrix: np.ndarray) -> np.ndarray:

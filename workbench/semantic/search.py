@@ -17,7 +17,7 @@ from workbench.coding.codings import coding_span
 from workbench.corpus.views import quote
 from workbench.errors import CodingError, SemanticError
 from workbench.semantic.backends import encoder, find_backend
-from workbench.semantic.cache import embeddings
+from workbench.semantic.cache import embeddings_of
 
 __all__ = ["SIMILAR_COLUMNS", "similar"]
 
@@ -87,10 +87,10 @@ def similar(conn: sqlite3.Connection, query: str, *, unit: str = "sentence", top
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
         raise SemanticError(8, f"top={top!r} must be a whole number of passages, 1 or more.")
     text, span = _query_text(conn, query)
-    segments, vectors = embeddings(conn, unit, backend)
     chosen = find_backend(backend)
-    corpus = tuple(segments["text"]) if chosen.fitted_on_corpus else None
-    wanted = encoder(chosen, corpus)([text])[0]
+    segments, vectors, version = embeddings_of(conn, unit, chosen)
+    corpus = segments["text"] if chosen.fitted_on_corpus else None
+    wanted = encoder(chosen, corpus, version)([text])[0]
     if not wanted.any():
         raise SemanticError(9, f"none of the words of '{text[:80]}' is known to the "
                             f"'{chosen.name}' backend, so nothing can be compared with it. "
