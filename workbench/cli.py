@@ -18,6 +18,7 @@ from workbench.logs import cli as logs_cli
 from workbench.refi_qda import POSITION_UNITS
 from workbench.report import cli as report_cli
 from workbench.team import cli as team_cli
+from workbench.semantic import cli as semantic_cli
 from workbench.triangulate import cli as triangulate_cli
 
 if TYPE_CHECKING:
@@ -298,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     triangulate_cli.register(commands)
     report_cli.register(commands)
     team_cli.register(commands)
+    semantic_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

@@ -19,6 +19,7 @@ __all__ = [
     "TriangulationError",
     "ReportError",
     "TeamError",
+    "SemanticError",
 ]
 
 
@@ -95,3 +96,9 @@ class TeamError(WorkbenchError):
     """Team coding across machines: a copy that cannot be made, or merged back safely."""
 
     prefix = "WB-TEAM"
+
+
+class SemanticError(WorkbenchError):
+    """Embeddings and semantic search: a backend, unit or query that cannot be used."""
+
+    prefix = "WB-SEMANTIC"

@@ -14,13 +14,15 @@ import pandas as pd
 
 from workbench import coding, corpus, refi_qda, reliability, store
 from workbench._facade_codebook import CodebookFacade
+from workbench._facade_semantic import SemanticFacade
 from workbench._facade_team import TeamFacade
 from workbench._facade_triangulate import TriangulationFacade
 from workbench.corpus.cases import apply_attributes
+from workbench.semantic.cache import forget_deleted
 from workbench.store import atomic, default_user
 
 
-class Project(CodebookFacade, TriangulationFacade, TeamFacade):
+class Project(CodebookFacade, SemanticFacade, TriangulationFacade, TeamFacade):
     """A research project: a folder holding ``project.sqlite`` (and later ``logs.duckdb``).
 
     Create one with :meth:`create`, open one with :meth:`open`. Every method that writes is
@@ -134,6 +136,7 @@ class Project(CodebookFacade, TriangulationFacade, TeamFacade):
         """Delete a document from view and from coding (kept in the store and history)."""
         with atomic(self._conn):
             corpus.manage.delete_document(self._conn, doc_id, self.user)
+            forget_deleted(self._conn)
 
     def rename_document(self, doc_id: str, name: str) -> None:
         """Rename a document (by id or current name); its text and codings stay as they are."""

@@ -32,6 +32,7 @@ def _sources() -> dict[str, str]:
     ("suggestions", {"coding/suggest.py"}),
     ("audit", {"store/audit.py", "coding/codings.py"}),
     ("meta", {"store/project_file.py", "store/schema.py"}),
+    ("embeddings", {"semantic/cache.py"}),
 ])
 def test_each_table_is_written_by_its_owner_only(table, owners):
     write = re.compile(rf"(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(main\.)?"

@@ -253,6 +253,29 @@ def _v5_inferences(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V5)
 
 
+_V6 = """
+CREATE TABLE embeddings (
+  backend     TEXT NOT NULL,
+  version     TEXT NOT NULL,
+  unit        TEXT NOT NULL CHECK (unit IN ('turn', 'paragraph', 'sentence')),
+  doc_id      TEXT NOT NULL REFERENCES documents (doc_id),
+  n_segments  INTEGER NOT NULL CHECK (n_segments > 0),
+  dimension   INTEGER NOT NULL CHECK (dimension > 0),
+  vectors     BLOB NOT NULL,
+  created_at  TEXT NOT NULL,
+  CHECK (length(vectors) = 4 * n_segments * dimension),
+  PRIMARY KEY (backend, unit, doc_id, version)
+) WITHOUT ROWID;
+"""
+
+
+def _v6_embeddings(conn: sqlite3.Connection) -> None:
+    """Cached segment embeddings: per backend (name and version), segment unit and document,
+    one float32 matrix (one L2-normalised row per segment, in segment order); written only by
+    :mod:`workbench.semantic.cache`."""
+    _run_script(conn, _V6)
+
+
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial", _v1_initial),
@@ -260,6 +283,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (3, "segments by key", _v3_segments_by_key),
     (4, "triangulation", _v4_triangulation),
     (5, "inferences", _v5_inferences),
+    (6, "embeddings", _v6_embeddings),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

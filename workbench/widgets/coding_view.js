@@ -28,6 +28,7 @@
 //     buildCodingsHere    side panel "Codings here": renderHere, focusCoding
 //     buildMemos          side panel "Memo": renderMemos, stopEditingMemo, saveMemo
 //     buildSuggestions    side panel "Suggestions": renderSuggestions, focusSuggestion
+//     buildSimilar        side panel "More like this": renderSimilar, moreLikeThis, jump
 //     buildKeys           the keyboard shortcuts (SHORTCUTS; shortcutKeys, onTypingKey)
 //     watchModel          model changes, coalesced into one render per batch (renderSide
 //                         redraws the side panels)
@@ -52,6 +53,8 @@
 //   query, cursor, choices,       the filter text, the marked choice, the numbered codes,
 //   folded                        the folded codes' ids
 //   editingMemo                   the memo being changed, or null
+//   jumpTo                        a passage of "More like this" to select once its
+//                                 document is drawn, or null
 //   seq, waiting, timer,          message numbering, the message awaited and its time-out,
 //   memoSeq, codeSeq              the last memo and code messages (cleared when saved)
 
@@ -71,6 +74,7 @@ const SHORTCUTS = [
   ["Delete", "remove the coding in focus (yours only)"],
   ["m", "write a memo (Ctrl+Enter saves it)"],
   ["a / r", "accept / reject the suggestion in focus"],
+  ["l", "list passages like the selection (click one to open it)"],
   ["n / p", "next / previous document"],
   ["Esc", "clear the selection and focus"],
   ["?", "show or hide this help"],
@@ -312,6 +316,10 @@ const LAYOUT = html`
         <div class="wb-tree" role="listbox" aria-label="Codes"></div>
       </section>
       <section class="wb-selection"></section>
+      <section><h4>More like this</h4>
+        <button class="wb-more" title="Passages like the selection (l)">More like this</button>
+        <div class="wb-similar"></div>
+      </section>
       <section><h4>Codings here</h4><div class="wb-here"></div></section>
       <section><h4>Memo</h4><div class="wb-memo-target"></div>
         <textarea class="wb-memo" rows="3" placeholder="Write a memo… (Ctrl+Enter saves)"></textarea>
@@ -602,6 +610,7 @@ function buildText(s, ui) {
     s.leafStarts = Int32Array.from(s.leaves, (leaf) => +leaf.dataset.s);
     ui.markFocus();
     ui.markPending();
+    ui.jump();
   }
 
   return { renderText, renderMarks };
@@ -788,6 +797,7 @@ function renderSide(ui) {
   ui.renderHere();
   ui.renderMemos();
   ui.renderSuggestions();
+  ui.renderSimilar();
   ui.markFocus();
 }
 
@@ -913,6 +923,48 @@ function buildSuggestions(s, ui) {
   return { renderSuggestions, focusSuggestion };
 }
 
+// "More like this": the passages nearest in meaning to the selection (the kernel asks
+// project.similar); a click opens one and selects it, ready to be coded.
+function buildSimilar(s, ui) {
+  const { $, model } = s;
+
+  function renderSimilar() {
+    const list = model.get("similar");
+    $(".wb-similar").innerHTML = list.length ? list.map((x, i) => html`<div class="wb-like" data-index="${i}" title="Open and select this passage">
+      <span class="wb-meta">${x.score.toFixed(2)} · ${escapeText(x.document)}${x.speaker ? ` · ${escapeText(x.speaker)}` : ""}</span>
+      <div class="wb-quote">“${escapeText(x.text)}”</div></div>`).join("")
+      : `<div class="wb-empty">Select a passage, then ask for more like it.</div>`;
+  }
+
+  function moreLikeThis() {
+    const sel = ui.selectionOffsets() || s.pending || {};
+    ui.send("more_like_this", { doc_id: model.get("doc_id"), start: sel.start ?? null,
+      end: sel.end ?? null, outside: Boolean(sel.outside) }, "Searching…");
+  }
+
+  // Select the passage clicked once its document is the one drawn.
+  function jump() {
+    const j = s.jumpTo;
+    if (!j || j.doc_id !== model.get("doc_id") || s.text !== model.get("text")) return;
+    s.jumpTo = null;
+    s.pending = { start: j.start, end: j.end, outside: false };
+    ui.scrollTo(j.start);
+    ui.markPending();
+    ui.renderSelection();
+  }
+
+  $(".wb-more").addEventListener("click", moreLikeThis);
+  $(".wb-similar").addEventListener("click", (event) => {
+    const row = event.target.closest(".wb-like");
+    if (!row) return;
+    s.jumpTo = model.get("similar")[+row.dataset.index];
+    if (s.jumpTo.doc_id === model.get("doc_id")) jump();
+    else ui.send("open", { doc_id: s.jumpTo.doc_id }, "Opening…");
+  });
+
+  return { renderSimilar, moreLikeThis, jump };
+}
+
 // -- keys --------------------------------------------------------------------------------
 // Keys in the filter box and the memo box (and Escape in the drop-downs).
 function onTypingKey(s, ui, event) {
@@ -949,6 +1001,7 @@ function shortcutKeys(s, ui) {
     Backspace: uncode,
     a: () => s.focusSuggestion && ui.send("accept", { suggestion_id: s.focusSuggestion }),
     r: () => s.focusSuggestion && ui.send("reject", { suggestion_id: s.focusSuggestion }),
+    l: () => ui.moreLikeThis(),
     Escape: () => {
       ui.clearSelection();
       s.here = [];
@@ -997,7 +1050,8 @@ function watchModel(s, ui) {
     if (parts.has("status")) ui.onStatus();
   }
   const watch = { documents: "bar", doc_id: "bar", coder: "text", blind: "bar", codes: "codes",
-    text: "text", turns: "text", codings: "marks", suggestions: "marks", memos: "marks", status: "status" };
+    text: "text", turns: "text", codings: "marks", suggestions: "marks", memos: "marks", similar: "side",
+    status: "status" };
   for (const [name, part] of Object.entries(watch)) s.model.on(`change:${name}`, () => schedule(part));
 }
 
@@ -1010,7 +1064,7 @@ function newState(model, el) {
     lanes: new Map(), colors: new Map(), names: new Map(), styles: new Map(), notes: new Map(),
     leaves: [], leafStarts: new Int32Array(0), onlyMine: false,
     pending: null, frame: null, here: [], focusCoding: null, focusSuggestion: null, show: "",
-    query: "", cursor: 0, choices: [], folded: new Set(), editingMemo: null,
+    query: "", cursor: 0, choices: [], folded: new Set(), editingMemo: null, jumpTo: null,
     seq: 0, waiting: null, timer: null, memoSeq: null, codeSeq: null,
   };
 }
@@ -1022,7 +1076,7 @@ function render({ model, el }) {
   const s = newState(model, el);
   const ui = {};
   for (const build of [buildChannel, buildCodebookTree, buildBar, buildText, buildMarks,
-    buildSelection, buildCodingsHere, buildMemos, buildSuggestions, buildKeys]) {
+    buildSelection, buildCodingsHere, buildMemos, buildSuggestions, buildSimilar, buildKeys]) {
     Object.assign(ui, build(s, ui));
   }
   watchModel(s, ui);

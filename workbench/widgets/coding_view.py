@@ -47,7 +47,8 @@ class CodingView(anywidget.AnyWidget):
     Every action is stored at once through the project (one transaction each); the status
     line says "Saved" only after that, or says in plain words why nothing was stored.
     The same actions are methods here (``apply_code``, ``remove_coding``, ``write_memo``,
-    ``edit_memo``, ``accept_suggestion``, ``reject_suggestion``, ``show``), each returning True
+    ``edit_memo``, ``accept_suggestion``, ``reject_suggestion``, ``more_like_this``, ``show``),
+    each returning True
     when it stored or opened something and False when it showed a message instead.
     """
 
@@ -65,6 +66,7 @@ class CodingView(anywidget.AnyWidget):
     codings = traitlets.List().tag(sync=True)
     suggestions = traitlets.List().tag(sync=True)
     memos = traitlets.List().tag(sync=True)
+    similar = traitlets.List().tag(sync=True)
     status = traitlets.Dict().tag(sync=True)
 
     def __init__(self, project: Project, coder: str | None = None, *,
@@ -187,6 +189,23 @@ class CodingView(anywidget.AnyWidget):
             return "Saved: suggestion rejected."
         return self._attempt(store)
 
+    def more_like_this(self, start: int | None, end: int | None, *, top: int = 10) -> bool:
+        """List the ``top`` sentences nearest in meaning to ``text[start:end]`` of the
+        document shown (``project.similar``, the selection itself left out) in ``similar``:
+        doc_id, document, start, end, speaker, text, score."""
+        if start is None or end is None or start == end:
+            return self._report("error", "Nothing to search for: select a passage in the "
+                                "text with the mouse, then ask for more like it.")
+        passage = self.text[start:end]
+        try:
+            found = self._project.similar(passage, top=top, leave_out=(self.doc_id, start, end))
+        except WorkbenchError as err:
+            return self._report("error", f"Could not search: {err.message}")
+        self.similar = [{**row, "score": round(float(row["score"]), 3)}
+                        for row in found.to_dict("records")]
+        return self._report("info", f"{len(found)} passages like “{_short(passage)}”, best "
+                            "first. Click one to open it.")
+
     def refresh(self) -> None:
         """Read the project again (documents, codebook, codings), e.g. after a colleague's
         or a notebook cell's change."""
@@ -298,14 +317,26 @@ class CodingView(anywidget.AnyWidget):
 
     def _code_selection(self, content: dict) -> bool:
         """Code what the person selected, refusing a selection that left the document."""
-        if content.get("outside"):
-            return self._report("error", "Not saved: the selection goes beyond this document. "
-                                "Select a passage inside one document, then pick a code.")
-        if content.get("doc_id") != self.doc_id:
-            return self._report("error", "Not saved: the selection was made in another "
-                                "document. Select the passage again in the document shown.")
+        if not self._selection_here(content, "Not saved"):
+            return False
         return self.apply_code(content.get("start"), content.get("end"),
                                content.get("code_id", ""))
+
+    def _similar_to_selection(self, content: dict) -> bool:
+        """Search for passages like the selection, refusing one that left the document."""
+        if not self._selection_here(content, "Nothing searched"):
+            return False
+        return self.more_like_this(content.get("start"), content.get("end"))
+
+    def _selection_here(self, content: dict, outcome: str) -> bool:
+        """Whether the selection sent lies in the document shown; if not, say so."""
+        if content.get("outside"):
+            return self._report("error", f"{outcome}: the selection goes beyond this "
+                                "document. Select a passage inside one document.")
+        if content.get("doc_id") != self.doc_id:
+            return self._report("error", f"{outcome}: the selection was made in another "
+                                "document. Select the passage again in the document shown.")
+        return True
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -318,6 +349,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 _ACTIONS: dict[str, Callable[[CodingView, dict], bool | None]] = {
     "code": CodingView._code_selection,
+    "more_like_this": CodingView._similar_to_selection,
     "uncode": lambda view, c: view.remove_coding(c.get("coding_id", "")),
     "memo": lambda view, c: view.write_memo(c.get("text", ""), c.get("coding_id")),
     "edit_memo": lambda view, c: view.edit_memo(c.get("memo_id", ""), c.get("text", "")),
