@@ -19,6 +19,7 @@ __all__ = [
     "TriangulationError",
     "ReportError",
     "SemanticError",
+    "TopicsError",
 ]
 
 
@@ -95,3 +96,9 @@ class SemanticError(WorkbenchError):
     """Embeddings and semantic search: a backend, unit or query that cannot be used."""
 
     prefix = "WB-SEMANTIC"
+
+
+class TopicsError(WorkbenchError):
+    """Topic discovery: a unit, selection, number of topics or run that cannot be used."""
+
+    prefix = "WB-TOPICS"
