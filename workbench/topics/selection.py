@@ -65,15 +65,14 @@ def selected(conn: sqlite3.Connection, segments: pd.DataFrame,
                           "where={'role': 'nurse'} or where={'speaker': ['P01', 'P02']}.")
     for key, value in where.items():
         column = _column(conn, segments, key)
+        matches = column.isin(listed(value))
         if key == "document":
-            matches = column.isin(listed(value)) | segments["doc_id"].isin(listed(value))
-        else:
-            matches = column.isin(listed(value))
-        keep &= matches.to_numpy()
+            matches |= segments["doc_id"].isin(listed(value))
+        before, keep = keep, keep & matches.to_numpy()
         if not keep.any():
-            present = sorted(column.dropna().unique())[:12]
-            raise TopicsError(2, f"no segment has {key} in {listed(value)} (together with "
-                              f"the rest of where={dict(where)!r}), so there is nothing to "
-                              f"find topics in. Values of {key} here: "
+            present = sorted(column[before].dropna().unique())[:12]
+            among = f" among those where={dict(where)!r} selects" if len(where) > 1 else ""
+            raise TopicsError(2, f"no segment has {key} in {listed(value)}{among}, so there "
+                              f"is nothing to find topics in. Values of {key} there: "
                               f"{', '.join(map(str, present)) or 'none'}.")
     return keep
