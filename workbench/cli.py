@@ -17,6 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.logs import cli as logs_cli
 from workbench.refi_qda import POSITION_UNITS
 from workbench.report import cli as report_cli
+from workbench.topics import cli as topics_cli
 from workbench.triangulate import cli as triangulate_cli
 
 if TYPE_CHECKING:
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     logs_cli.register(commands)
     triangulate_cli.register(commands)
     report_cli.register(commands)
+    topics_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",
