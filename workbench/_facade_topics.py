@@ -21,12 +21,12 @@ class TopicsFacade:
         return topics.latest_run_id(self._conn) if run_id is None else run_id
 
     def topics(self, unit: str = "turn", *, n_topics: int | None = None, seed: int = 0,
-               where: Mapping[str, object] | None = None,
-               backend: str | None = None) -> pd.DataFrame:
+               where: Mapping[str, object] | None = None, backend: str | None = None,
+               method: str | None = None) -> pd.DataFrame:
         """Find topics among the segments of ``unit`` and store the run; returns one row per
         segment: run_id, doc_id, document, start, end, speaker, topic, closeness, text."""
         return topics.discover(self._conn, self.user, unit=unit, n_topics=n_topics,
-                               seed=seed, where=where, backend=backend)
+                               seed=seed, where=where, backend=backend, method=method)
 
     def topic_runs(self) -> pd.DataFrame:
         """The stored topic runs, newest first (id, unit, backend, method, parameters, ...)."""

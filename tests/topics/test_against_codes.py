@@ -13,8 +13,8 @@ def test_planted_themes_are_found_and_match_their_codes(planted):
     project = planted.project
     assigned = project.topics("turn", where={"speaker": planted.participants}, backend=BACKEND)
     run = project.topic_run()
-    # n_topics not given, 120 segments: a small corpus, so PCA + k-means with k chosen by the
-    # silhouette; four themes were planted (tests/topics/conftest.py)
+    # n_topics not given: PCA + k-means (the default method) with k chosen by the silhouette;
+    # four themes were planted (tests/topics/conftest.py)
     assert run.method == "pca-kmeans" and run.n_topics == 4
     assert len(assigned) == 120  # 12 interviews x 10 participant turns
     recovered = assigned.merge(planted.turns, on=["doc_id", "start", "end"])

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 from tests.topics.conftest import BACKEND, build
 from workbench import Project
 from workbench.errors import TopicsError
-from workbench.topics import choose_method, minimum
+from workbench.topics import minimum
 
 #: Runs discover in a fresh process on the project given and prints its assignments.
 RUN = """
@@ -61,11 +61,12 @@ def test_a_small_corpus_gets_pca_and_kmeans_and_says_so(project, tmp_path):
     sizes = assigned["topic"].value_counts().sort_index().tolist()
     assert sizes == sorted(sizes, reverse=True)
     assert run.parameters["method_settings"]["k"] == 3
-    # the choice of method (clustering.choose_method): UMAP and HDBSCAN only on 1,000
-    # segments or more with the number of topics left open
-    assert choose_method(999, None) == "pca-kmeans"
-    assert choose_method(1000, None) == "umap-hdbscan"
-    assert choose_method(50_000, 8) == "pca-kmeans"
+    # UMAP and HDBSCAN are refused on a corpus this small, saying the minimum (1,000:
+    # clustering.SMALL)
+    with pytest.raises(TopicsError, match="WB-TOPICS-005: method='umap-hdbscan' needs at "
+                                          "least 1000 turn segments and the selection has 30"):
+        small.project.topics("turn", method="umap-hdbscan",
+                             where={"speaker": small.participants}, backend=BACKEND)
 
 
 def test_a_run_is_stored_whole_and_reopens_by_id(planted, tmp_path):
@@ -107,6 +108,10 @@ def test_bad_requests_are_refused_and_store_nothing(planted):
             project.topics("turn", n_topics=bad)
     with pytest.raises(TopicsError, match="WB-TOPICS-004"):
         project.topics("turn", seed=-1)
+    with pytest.raises(TopicsError, match="WB-TOPICS-012: method='lda' is not one of"):
+        project.topics("turn", method="lda")
+    with pytest.raises(TopicsError, match="WB-TOPICS-012: method='umap-hdbscan' finds"):
+        project.topics("turn", method="umap-hdbscan", n_topics=4)
     # one interview has 10 participant turns; 3 topics need 3 x 5 = 15 (clustering.minimum)
     assert minimum(3) == 15 and minimum(None) == 10
     with pytest.raises(TopicsError, match="WB-TOPICS-005: n_topics=3 needs at least 15 turn "

@@ -8,7 +8,7 @@ code covers into candidate codes. Nothing is downloaded: BERTopic is given the v
 :func:`workbench.semantic.embeddings` and no embedding model.
 """
 
-from workbench.topics.clustering import METHODS, choose_method, minimum
+from workbench.topics.clustering import METHODS, check_method, minimum
 from workbench.topics.codes import (
     add_candidate_codes,
     candidate_codes,
@@ -31,7 +31,7 @@ __all__ = [
     "add_candidate_codes",
     "assignments",
     "candidate_codes",
-    "choose_method",
+    "check_method",
     "code_agreement",
     "discover",
     "latest_run_id",

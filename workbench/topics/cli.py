@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument("--backend", default=None,
                          help="the embedding backend: static, minilm or tfidf-svd (default: "
                          "static)")
+    command.add_argument("--method", choices=("pca-kmeans", "umap-hdbscan"), default=None,
+                         help="PCA and k-means (default) or UMAP and HDBSCAN (1,000 segments "
+                         "or more, slower)")
     command.set_defaults(run=_topics)
 
 
@@ -39,7 +42,7 @@ def _topics(args: argparse.Namespace) -> None:
 
     with Project.open(args.dir) as project:
         assigned = project.topics(args.unit, n_topics=args.n_topics, seed=args.seed,
-                                  backend=args.backend)
+                                  backend=args.backend, method=args.method)
         run = project.topic_run(assigned["run_id"][0])
         table = project.topic_table(run.run_id)
     print(f"topic run {run.run_id}: {run.n_segments} {run.unit} segments, {run.n_topics} "

@@ -2,11 +2,14 @@
 chosen to suit the corpus.
 
 BERTopic [1]_ is given the cached vectors, never an embedding model, so it loads and downloads
-nothing. Its own default, UMAP [2]_ and HDBSCAN [3]_, needs thousands of segments: on a few
-hundred, UMAP's neighbourhood graph is coarse and HDBSCAN calls most segments noise or finds
-one topic. So :func:`choose_method` takes PCA and k-means whenever the corpus is small or the
-number of topics is given, and picks k by the silhouette [4]_ when it is not; the method used
-is stored with the run.
+nothing. Its own default, UMAP [2]_ and HDBSCAN [3]_, fails in two ways here: on a few hundred
+segments UMAP's neighbourhood graph is coarse and HDBSCAN calls most segments noise or finds
+one topic; and seeded UMAP (the only way to get the same topics twice) runs on one core, 70 s
+for 10,000 segments on the 2-core machine (benchmarks/RESULTS.md), so 50,000 would not fit
+the 90 s budget. The default method is therefore PCA and k-means at every size, with k
+chosen by the silhouette [4]_ (on a seeded sample) when it is not given; UMAP and HDBSCAN
+stay available as ``method="umap-hdbscan"`` from :data:`SMALL` segments up. The method used
+and its settings are stored with the run.
 
 References
 ----------
@@ -31,17 +34,19 @@ import pandas as pd
 from workbench.errors import TopicsError
 from workbench.semantic.backends import go_offline
 
-__all__ = ["METHODS", "MIN_PER_TOPIC", "Fit", "choose_method", "fit_topics", "minimum"]
+__all__ = ["METHODS", "MIN_PER_TOPIC", "SMALL", "Fit", "check_method", "fit_topics",
+           "minimum"]
 
-#: The reduction and clustering pairs a run can use.
+#: The reduction and clustering pairs a run can use; the first is the default.
 METHODS = ("pca-kmeans", "umap-hdbscan")
-#: Below this many segments, UMAP and HDBSCAN are not used even when n_topics is not given.
+#: The fewest segments UMAP and HDBSCAN are used on.
 SMALL = 1000
 #: Segments each topic needs at least (so k topics need k times as many segments).
 MIN_PER_TOPIC = 5
 #: The numbers of topics tried when none is given (PCA and k-means).
-AUTO_RANGE = (2, 12)
-#: Dimensions PCA keeps before k-means; the silhouette is measured on at most SAMPLE segments.
+AUTO_RANGE = (2, 15)
+#: Dimensions PCA keeps before k-means; k is chosen on a seeded sample of at most SAMPLE
+#: segments (k-means and the silhouette on the sample, then k-means on all of them).
 COMPONENTS = 10
 SAMPLE = 3000
 #: Terms kept per topic.
@@ -60,38 +65,64 @@ class Fit:
     settings: dict
 
 
-def minimum(n_topics: int | None) -> int:
-    """The fewest segments a run asking for ``n_topics`` (None: chosen) can work on."""
+def minimum(n_topics: int | None, method: str = METHODS[0]) -> int:
+    """The fewest segments a run asking for ``n_topics`` (None: chosen) with ``method`` can
+    work on."""
+    if method == "umap-hdbscan":
+        return SMALL
     return MIN_PER_TOPIC * (n_topics if n_topics is not None else AUTO_RANGE[0])
 
 
-def choose_method(n_segments: int, n_topics: int | None) -> str:
-    """``pca-kmeans`` when ``n_topics`` is given or the corpus is small, else
-    ``umap-hdbscan`` (BERTopic's default, which finds the number of topics itself)."""
-    return "pca-kmeans" if n_topics is not None or n_segments < SMALL else "umap-hdbscan"
+def check_method(method: object, n_topics: int | None) -> str:
+    """``method`` (None: the default), checked against :data:`METHODS`.
+
+    Raises
+    ------
+    TopicsError
+        WB-TOPICS-012 for a method not in :data:`METHODS`, or ``umap-hdbscan`` with
+        ``n_topics`` given (HDBSCAN finds the number itself).
+    """
+    method = METHODS[0] if method is None else method
+    if method not in METHODS:
+        raise TopicsError(12, f"method={method!r} is not one of: {', '.join(METHODS)}.")
+    if method == "umap-hdbscan" and n_topics is not None:
+        raise TopicsError(12, "method='umap-hdbscan' finds the number of topics itself; leave "
+                          f"n_topics=None, or keep n_topics={n_topics} with "
+                          "method='pca-kmeans'.")
+    return method
 
 
 def _pca_kmeans(vectors: np.ndarray, n_topics: int | None, seed: int) -> tuple:
     """PCA and k-means; k from the silhouette over :data:`AUTO_RANGE` when not given."""
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
-    from sklearn.metrics import silhouette_score
 
     components = max(1, min(COMPONENTS, vectors.shape[0] - 1, vectors.shape[1]))
     reduced = PCA(n_components=components, random_state=seed).fit_transform(vectors)
     settings = {"components": components}
     if n_topics is None:
-        highest = min(AUTO_RANGE[1], vectors.shape[0] // MIN_PER_TOPIC)
-        scores = {}
-        for k in range(AUTO_RANGE[0], highest + 1):
-            labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(reduced)
-            scores[k] = float(silhouette_score(reduced, labels, sample_size=min(
-                SAMPLE, len(labels)), random_state=seed)) if len(set(labels)) > 1 else -1.0
-        n_topics = max(scores, key=lambda k: (scores[k], -k))
-        settings.update(silhouette={str(k): round(v, 4) for k, v in scores.items()})
+        n_topics, settings["silhouette"] = _chosen_k(reduced, seed)
     settings.update(k=n_topics)
     reducer = PCA(n_components=components, random_state=seed)
     return reducer, KMeans(n_clusters=n_topics, n_init=10, random_state=seed), settings
+
+
+def _chosen_k(reduced: np.ndarray, seed: int) -> tuple[int, dict[str, float]]:
+    """The k in :data:`AUTO_RANGE` with the highest silhouette on a seeded sample (ties: the
+    smaller k), and every k's silhouette."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(seed)
+    sample = reduced if len(reduced) <= SAMPLE else reduced[
+        np.sort(rng.choice(len(reduced), SAMPLE, replace=False))]
+    scores = {}
+    for k in range(AUTO_RANGE[0], min(AUTO_RANGE[1], len(sample) // MIN_PER_TOPIC) + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(sample)
+        scores[k] = (float(silhouette_score(sample, labels)) if len(set(labels)) > 1
+                     else -1.0)
+    chosen = max(scores, key=lambda k: (scores[k], -k))
+    return chosen, {str(k): round(v, 4) for k, v in scores.items()}
 
 
 def _umap_hdbscan(vectors: np.ndarray, seed: int) -> tuple:
@@ -128,8 +159,8 @@ def _terms(model) -> pd.DataFrame:
 
 
 def fit_topics(texts: Sequence[str], vectors: np.ndarray, *, n_topics: int | None, seed: int,
-               language: str = "en") -> Fit:
-    """Fit BERTopic on ``texts`` with their precomputed ``vectors``.
+               method: str = METHODS[0], language: str = "en") -> Fit:
+    """Fit BERTopic on ``texts`` with their precomputed ``vectors`` by ``method``.
 
     Returns
     -------
@@ -141,7 +172,6 @@ def fit_topics(texts: Sequence[str], vectors: np.ndarray, *, n_topics: int | Non
     from bertopic import BERTopic
     from sklearn.feature_extraction.text import CountVectorizer
 
-    method = choose_method(len(texts), n_topics)
     reducer, clusterer, settings = (_pca_kmeans(vectors, n_topics, seed) if method == METHODS[0]
                                     else _umap_hdbscan(vectors, seed))
     words = CountVectorizer(stop_words="english" if language == "en" else None)

@@ -15,7 +15,7 @@ from workbench.semantic import embeddings, find_backend
 from workbench.store import atomic, settings
 from workbench.store.audit import now
 from workbench.store.ids import new_id
-from workbench.topics.clustering import fit_topics, minimum
+from workbench.topics.clustering import METHODS, check_method, fit_topics, minimum
 from workbench.topics.runs import TopicRun, assignments, store_run
 from workbench.topics.selection import listed, selected
 
@@ -45,11 +45,12 @@ def _check(unit: object, n_topics: object, seed: object) -> None:
                           "seed=0; the same seed on the same data gives the same topics.")
 
 
-def _enough(n_segments: int, n_topics: int | None, unit: str) -> None:
+def _enough(n_segments: int, n_topics: int | None, unit: str, method: str) -> None:
     """Refuse a selection too small for the topics asked, saying the minimum."""
-    needed = minimum(n_topics)
+    needed = minimum(n_topics, method)
     if n_segments < needed:
-        asked = f"n_topics={n_topics}" if n_topics is not None else "finding topics"
+        asked = (f"method={method!r}" if method != METHODS[0] else
+                 f"n_topics={n_topics}" if n_topics is not None else "finding topics")
         raise TopicsError(5, f"{asked} needs at least {needed} {unit} segments and the "
                           f"selection has {n_segments}. Ask for fewer topics, widen the "
                           "selection (where=...) or choose a shorter unit (sentence).")
@@ -57,8 +58,8 @@ def _enough(n_segments: int, n_topics: int | None, unit: str) -> None:
 
 def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
              n_topics: int | None = None, seed: int = 0,
-             where: Mapping[str, object] | None = None,
-             backend: str | None = None) -> pd.DataFrame:
+             where: Mapping[str, object] | None = None, backend: str | None = None,
+             method: str | None = None) -> pd.DataFrame:
     """Find topics among the segments of ``unit`` and store the run.
 
     Parameters
@@ -70,8 +71,8 @@ def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
     unit
         ``turn``, ``paragraph`` or ``sentence``.
     n_topics
-        How many topics (PCA and k-means); None lets the data choose (the silhouette on a
-        small corpus, HDBSCAN from :data:`.clustering.SMALL` segments up).
+        How many topics; None lets the data choose (the silhouette with PCA and k-means;
+        HDBSCAN's own choice with ``method="umap-hdbscan"``).
     seed
         The seed of every random step: the same seed on the same data gives the same topics.
     where
@@ -79,6 +80,10 @@ def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
         value or a list (see :mod:`workbench.topics.selection`).
     backend
         The embedding backend (:data:`workbench.semantic.BACKENDS`); None for the default.
+    method
+        ``pca-kmeans`` (None: the default, at every size) or ``umap-hdbscan`` (BERTopic's
+        own, from 1,000 segments up; see :mod:`workbench.topics.clustering` for why it is not
+        the default).
 
     Returns
     -------
@@ -90,16 +95,18 @@ def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
     ------
     TopicsError
         001 unknown unit, 002 empty selection, 003 bad n_topics, 004 bad seed, 005 too few
-        segments (with the minimum), 007 no words left to describe topics.
+        segments (with the minimum), 007 no words left to describe topics, 012 unknown
+        method or umap-hdbscan with n_topics.
     """
     _check(unit, n_topics, seed)
+    method = check_method(method, n_topics)
     chosen = find_backend(backend)
     segments, vectors = embeddings(conn, unit, chosen.name)
     keep = selected(conn, segments, where)
     segments, vectors = segments[keep].reset_index(drop=True), vectors[keep]
-    _enough(len(segments), n_topics, unit)
+    _enough(len(segments), n_topics, unit, method)
     fit = fit_topics(segments["text"].tolist(), vectors, n_topics=n_topics, seed=seed,
-                     language=settings(conn).get("language", "en"))
+                     method=method, language=settings(conn).get("language", "en"))
     run = TopicRun(
         run_id=new_id("topics"), unit=unit, backend=chosen.name, version=chosen.version,
         method=fit.method, seed=seed, n_segments=len(segments),
