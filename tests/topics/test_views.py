@@ -72,3 +72,24 @@ def test_the_topics_command_prints_the_table(planted, capsys):
         main(["topics", folder, "--unit", "word"])
     assert main(["topics", folder, "--n-topics", "1"]) == 1
     assert "WB-TOPICS-003" in capsys.readouterr().err
+
+
+def test_where_and_shares_read_participants_attributes(planted, tmp_path):
+    # a participants sidecar as Riverside's: P00-P05 nurses with 4 years, P06-P11 doctors
+    # with 10 (text and a whole number, read back as stored)
+    rows = ["participant_id,role,tenure_years,file"] + [
+        f"P{n:02d},{'nurse' if n < 6 else 'doctor'},{4 if n < 6 else 10},interview_P{n:02d}.txt"
+        for n in range(12)]
+    sidecar = tmp_path / "participants.csv"
+    sidecar.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    project = planted.project
+    assert project.import_attributes(sidecar) == []
+    nurses = project.topics("turn", n_topics=2, where={"role": "nurse", "speaker":
+                                                       planted.participants}, backend=BACKEND)
+    assert sorted(nurses["document"].unique()) == [f"interview_P{n:02d}.txt" for n in range(6)]
+    # 6 interviews x 10 participant turns; the whole number matches as written (4, not 4.0)
+    assert len(nurses) == 60
+    senior = project.topics("turn", n_topics=2, where={"tenure_years": [10]}, backend=BACKEND)
+    assert len(senior) == 6 * 20  # 6 interviews x 20 turns (questions included)
+    shares = project.topic_shares("role")
+    assert shares.groupby("role")["segments"].sum().to_dict() == {"doctor": 120}
