@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, write
 from tests.topics.conftest import BACKEND, build
 from workbench import Project
 from workbench.errors import TopicsError
@@ -126,3 +126,15 @@ def test_bad_requests_are_refused_and_store_nothing(planted):
     with pytest.raises(TopicsError, match="WB-TOPICS-011"):
         project.add_candidate_codes([99])
     assert len(project.topic_runs()) == 1
+
+
+def test_segments_of_stop_words_only_are_refused(project, tmp_path):
+    # 12 turns of English stop words only (scikit-learn's list): nothing to name a topic by
+    lines = "".join(f"P01: {'It was so.' if n % 2 else 'And then we were there.'}\n"
+                    f"P02: {'Why not?' if n % 2 else 'Because of that.'}\n" for n in range(6))
+    project.import_files([write(tmp_path, "interview_P01.txt", lines)], kind="interview",
+                         progress=False)
+    with pytest.raises(TopicsError, match="WB-TOPICS-007: these 12 segments hold no word that "
+                                          "is not a stop word"):
+        project.topics("turn", n_topics=2, backend=BACKEND)
+    assert project.topic_runs().empty
