@@ -17,8 +17,9 @@ from workbench.errors import WorkbenchError
 from workbench.logs import cli as logs_cli
 from workbench.refi_qda import POSITION_UNITS
 from workbench.report import cli as report_cli
-from workbench.team import cli as team_cli
 from workbench.semantic import cli as semantic_cli
+from workbench.team import cli as team_cli
+from workbench.topics import cli as topics_cli
 from workbench.triangulate import cli as triangulate_cli
 
 if TYPE_CHECKING:
@@ -300,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_cli.register(commands)
     team_cli.register(commands)
     semantic_cli.register(commands)
+    topics_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

@@ -20,6 +20,7 @@ __all__ = [
     "ReportError",
     "TeamError",
     "SemanticError",
+    "TopicsError",
 ]
 
 
@@ -102,3 +103,9 @@ class SemanticError(WorkbenchError):
     """Embeddings and semantic search: a backend, unit or query that cannot be used."""
 
     prefix = "WB-SEMANTIC"
+
+
+class TopicsError(WorkbenchError):
+    """Topic discovery: a unit, selection, number of topics or run that cannot be used."""
+
+    prefix = "WB-TOPICS"

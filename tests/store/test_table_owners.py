@@ -33,6 +33,9 @@ def _sources() -> dict[str, str]:
     ("audit", {"store/audit.py", "coding/codings.py"}),
     ("meta", {"store/project_file.py", "store/schema.py"}),
     ("embeddings", {"semantic/cache.py"}),
+    ("topic_runs", {"topics/runs.py"}),
+    ("topic_assignments", {"topics/runs.py"}),
+    ("topic_terms", {"topics/runs.py"}),
 ])
 def test_each_table_is_written_by_its_owner_only(table, owners):
     write = re.compile(rf"(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(main\.)?"

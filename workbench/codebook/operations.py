@@ -50,8 +50,10 @@ def _checked(conn: sqlite3.Connection, changed: list[Code]) -> None:
 
 
 def add_code(conn: sqlite3.Connection, actor: str, name: str, *, parent: str | None = None,
-             code_id: str | None = None, definition: str, **fields) -> Code:
-    """Add a code (its id is a slug of the name unless given)."""
+             code_id: str | None = None, definition: str, changelog: str | None = None,
+             **fields) -> Code:
+    """Add a code (its id is a slug of the name unless given); ``changelog`` adds where it
+    came from to the changelog entry (e.g. ``from topic 3 of topic run ...``)."""
     code = Code(id=code_id or slugify(name), name=name, definition=definition, **fields,
                 parent=require_code(conn, parent).id if parent else None)
     if code.id in _codes(conn):
@@ -63,7 +65,9 @@ def add_code(conn: sqlite3.Connection, actor: str, name: str, *, parent: str | N
     insert_code(conn, code, ordinal)
     append_audit(conn, actor=actor, action="add code", entity="code", entity_id=code.id,
                  after=vars(code))
-    record_version(conn, actor, f"Added '{name}'" + (f" under '{parent}'." if parent else "."))
+    source = f" ({changelog})" if changelog else ""
+    record_version(conn, actor, f"Added '{name}'" + (f" under '{parent}'" if parent else "")
+                   + f"{source}.")
     return code
 
 

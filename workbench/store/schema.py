@@ -276,6 +276,50 @@ def _v6_embeddings(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V6)
 
 
+_V8 = """
+CREATE TABLE topic_runs (
+  run_id      TEXT PRIMARY KEY,
+  unit        TEXT NOT NULL CHECK (unit IN ('turn', 'paragraph', 'sentence')),
+  backend     TEXT NOT NULL,
+  version     TEXT NOT NULL,
+  method      TEXT NOT NULL,
+  seed        INTEGER NOT NULL,
+  n_segments  INTEGER NOT NULL CHECK (n_segments > 0),
+  n_topics    INTEGER NOT NULL CHECK (n_topics >= 0),
+  parameters  TEXT NOT NULL,
+  packages    TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  created_by  TEXT NOT NULL
+);
+CREATE TABLE topic_assignments (
+  run_id     TEXT NOT NULL REFERENCES topic_runs (run_id),
+  doc_id     TEXT NOT NULL REFERENCES documents (doc_id),
+  start      INTEGER NOT NULL,
+  "end"      INTEGER NOT NULL,
+  topic      INTEGER NOT NULL CHECK (topic >= -1),
+  closeness  REAL NOT NULL,
+  CHECK (0 <= start AND start < "end"),
+  PRIMARY KEY (run_id, doc_id, start)
+) WITHOUT ROWID;
+CREATE TABLE topic_terms (
+  run_id  TEXT NOT NULL REFERENCES topic_runs (run_id),
+  topic   INTEGER NOT NULL,
+  rank    INTEGER NOT NULL CHECK (rank >= 0),
+  term    TEXT NOT NULL,
+  weight  REAL NOT NULL,
+  PRIMARY KEY (run_id, topic, rank)
+) WITHOUT ROWID;
+"""
+
+
+def _v8_topics(conn: sqlite3.Connection) -> None:
+    """Topic runs (unit, embedding backend and version, method, seed, parameters and package
+    versions as JSON, who and when), each segment's topic (-1: none) with its closeness to the
+    topic's centre, and each topic's terms with their c-TF-IDF weights; written only by
+    :mod:`workbench.topics.runs`. (Version 7 belongs to another change.)"""
+    _run_script(conn, _V8)
+
+
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial", _v1_initial),
@@ -284,6 +328,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (4, "triangulation", _v4_triangulation),
     (5, "inferences", _v5_inferences),
     (6, "embeddings", _v6_embeddings),
+    (8, "topics", _v8_topics),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
