@@ -19,6 +19,7 @@ __all__ = [
     "TriangulationError",
     "ReportError",
     "SemanticError",
+    "LearnError",
 ]
 
 
@@ -95,3 +96,9 @@ class SemanticError(WorkbenchError):
     """Embeddings and semantic search: a backend, unit or query that cannot be used."""
 
     prefix = "WB-SEMANTIC"
+
+
+class LearnError(WorkbenchError):
+    """Learned suggestions: a code, coder or set of examples a classifier cannot learn from."""
+
+    prefix = "WB-LEARN"

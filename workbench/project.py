@@ -14,13 +14,14 @@ import pandas as pd
 
 from workbench import coding, corpus, refi_qda, reliability, store
 from workbench._facade_codebook import CodebookFacade
+from workbench._facade_learn import LearnFacade
 from workbench._facade_triangulate import TriangulationFacade
 from workbench.corpus.cases import apply_attributes
 from workbench.semantic.cache import forget_deleted
 from workbench.store import atomic, default_user
 
 
-class Project(CodebookFacade, TriangulationFacade):
+class Project(CodebookFacade, TriangulationFacade, LearnFacade):
     """A research project: a folder holding ``project.sqlite`` (and later ``logs.duckdb``).
 
     Create one with :meth:`create`, open one with :meth:`open`. Every method that writes is

@@ -276,6 +276,21 @@ def _v6_embeddings(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V6)
 
 
+_V9 = """
+ALTER TABLE suggestions ADD COLUMN model TEXT;
+ALTER TABLE suggestions ADD COLUMN model_version TEXT;
+ALTER TABLE suggestions ADD COLUMN score REAL CHECK (score IS NULL OR (0 <= score AND score <= 1))
+"""
+
+
+def _v9_learned_suggestions(conn: sqlite3.Connection) -> None:
+    """What made a learned suggestion: the model (classifier, embedding backend, the coder it
+    learned from), its version (packages, backend version, seed) and its score (the predicted
+    probability, 0-1); NULL for a pattern's suggestions. Written only by
+    :mod:`workbench.coding.suggest`."""
+    _run_script(conn, _V9)
+
+
 #: Every migration, in order: (version, name, function). Append; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "initial", _v1_initial),
@@ -284,6 +299,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (4, "triangulation", _v4_triangulation),
     (5, "inferences", _v5_inferences),
     (6, "embeddings", _v6_embeddings),
+    (9, "learned suggestions", _v9_learned_suggestions),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
