@@ -54,7 +54,7 @@ def test_help_of_every_command_loads_no_heavy_library(tmp_path):
     commands = [["--help"], ["--version"], ["logs", "metrics", "--help"],
                 ["triangulate", "--help"], ["display", "--help"], ["import", "--help"],
                 ["import-qdpx", "--help"], ["codebook", "diff", "--help"],
-                ["report", "--help"], ["verify", "--help"]]
+                ["report", "--help"], ["verify", "--help"], ["learn", "--help"]]
     assert set(HEAVY) & _imported(tmp_path, *commands) == set()
 
 

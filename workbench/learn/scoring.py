@@ -154,4 +154,4 @@ def warn_if_untrusted(report: pd.DataFrame) -> None:
     warnings.warn(f"the suggester learned from {row['coder']} agrees with {row['coder']} on "
                   f"code {row['code']!r} with alpha = {row['alpha']:.3f} in cross-validation, "
                   f"{limit}. Treat its suggestions as leads to read, not as codings; code "
-                  "more examples and learn again.", LearnWarning, stacklevel=3)
+                  "more examples and learn again.", LearnWarning, stacklevel=4)
