@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from tests.learn.test_learn import BACKEND
@@ -72,10 +74,34 @@ def test_unknown_coder_and_code_are_named(planted):
 @pytest.mark.parametrize(("option", "number"), [
     ({"folds": 1}, 5), ({"folds": 2.5}, 5), ({"folds": MIN_POSITIVE + 1}, 5),
     ({"threshold": 0}, 6), ({"threshold": 1.5}, 6), ({"threshold": "high"}, 6),
-    ({"seed": "x"}, 7)])
+    ({"seed": "x"}, 7), ({"unit": "word"}, 8)])
 def test_options_outside_their_range_are_refused(planted, option, number):
     project, _ = planted
     before = stored(project)
     with pytest.raises(LearnError, match=f"WB-LEARN-00{number}: {next(iter(option))}="):
         project.learn_suggestions("alarms", coder="ana", backend=BACKEND, **option)
     assert stored(project) == before
+
+
+def test_a_unit_the_documents_lack_has_no_examples(planted):
+    project, _ = planted
+    # field notes without speaker labels have no turns (README "Segments")
+    with pytest.raises(LearnError, match="WB-LEARN-004: .*0 positive and 0 negative turn"):
+        project.learn_suggestions("alarms", coder="ana", backend=BACKEND, unit="turn")
+
+
+def test_a_coder_who_read_every_document_gets_the_report_and_no_suggestions(planted):
+    project, _ = planted
+    # ana codes one sentence of each note she had left: now she has read all ten
+    sentences = project.segments("sentence")
+    left = sentences[~sentences["doc_id"].isin(project.codings(coder="ana")["doc_id"])]
+    firsts = left.groupby("doc_id").head(1).assign(code="other")
+    project.code_many(firsts[["doc_id", "start", "end", "code"]], coder="ana",
+                      origin="manual")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LearnWarning)
+        result = project.learn_suggestions("alarms", coder="ana", backend=BACKEND)
+    # 10 notes x 30 sentences (conftest), all read now
+    assert (result.candidates, result.added, len(result.suggestions)) == (0, 0, 0)
+    assert result.agreement.loc[0, "segments"] == 300
+    assert project.suggestions().empty

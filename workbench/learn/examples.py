@@ -54,7 +54,9 @@ def check_coder(conn: sqlite3.Connection, coder: object) -> str:
                          "name layers, and a suggester learns one person's way of coding "
                          "(and is itself compared as the pseudo-coder 'suggestions'). Name "
                          "the coder whose codings it should learn from, e.g. coder=\"ana\".")
-    coders = sorted(codings_frame(conn, coder="all")["coder"].unique())
+    coders = [row[0] for row in conn.execute(
+        "SELECT DISTINCT c.coder FROM codings c JOIN documents d USING (doc_id) "
+        "WHERE c.status = 'active' AND d.status = 'active' ORDER BY c.coder")]
     if coder not in coders:
         raise LearnError(2, f"coder {coder!r} has no codings in this project's active "
                          f"documents. Coders with codings: {', '.join(coders) or 'none yet'}.")

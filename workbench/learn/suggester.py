@@ -18,6 +18,7 @@ import pandas as pd
 from workbench.codebook.store import code_names
 from workbench.coding.codings import whole_number
 from workbench.coding.suggest import store_learned, suggestions_frame
+from workbench.corpus.segment import UNITS
 from workbench.corpus.views import segments as segment_table
 from workbench.errors import LearnError
 from workbench.learn.examples import (
@@ -90,9 +91,12 @@ class LearnedSuggestions:
         return self.summary()
 
 
-def _check_options(folds: object, threshold: object, seed: object) -> None:
+def _check_options(unit: object, folds: object, threshold: object, seed: object) -> None:
     """Refuse folds outside 2..MIN_POSITIVE (WB-LEARN-005), a threshold outside (0, 1)
-    (WB-LEARN-006) and a seed that is not a whole number (WB-LEARN-007)."""
+    (WB-LEARN-006), a seed that is not a whole number (WB-LEARN-007) and a unit that is not
+    a kind of segment (WB-LEARN-008)."""
+    if unit not in UNITS:
+        raise LearnError(8, f"unit={unit!r} is not one of: {', '.join(UNITS)}.")
     if whole_number(folds) is None or not 2 <= folds <= min(MIN_POSITIVE, MIN_NEGATIVE):
         raise LearnError(5, f"folds={folds!r}: give a whole number from 2 to "
                          f"{min(MIN_POSITIVE, MIN_NEGATIVE)} (default 5).")
@@ -140,7 +144,7 @@ def learn_suggestions(conn: sqlite3.Connection, code: str, *, coder: str, actor:
     Raises
     ------
     LearnError
-        001-004 (see :mod:`.examples`), 005-007 for options; SemanticError for a backend
+        001-004 (see :mod:`.examples`), 005-008 for options; SemanticError for a backend
         that is unknown or not installed. Nothing is stored then.
 
     Warns
@@ -148,7 +152,7 @@ def learn_suggestions(conn: sqlite3.Connection, code: str, *, coder: str, actor:
     LearnWarning
         When alpha is below .800 (Krippendorff 2004, p. 241); the suggestions are stored.
     """
-    _check_options(folds, threshold, seed)
+    _check_options(unit, folds, threshold, seed)
     code_id, coder = learnable_code(conn, code), check_coder(conn, coder)
     chosen = find_backend(backend)
     name = code_names(conn)[code_id]
