@@ -55,7 +55,7 @@ def test_help_of_every_command_loads_no_heavy_library(tmp_path):
                 ["triangulate", "--help"], ["display", "--help"], ["import", "--help"],
                 ["import-qdpx", "--help"], ["codebook", "diff", "--help"],
                 ["report", "--help"], ["verify", "--help"], ["similar", "--help"],
-                ["topics", "--help"]]
+                ["topics", "--help"], ["learn", "--help"]]
     assert set(HEAVY) & _imported(tmp_path, *commands) == set()
 
 

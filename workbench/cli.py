@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from workbench import __version__
 from workbench.corpus import CASES, KINDS, UNITS
 from workbench.errors import WorkbenchError
+from workbench.learn import cli as learn_cli
 from workbench.logs import cli as logs_cli
 from workbench.refi_qda import POSITION_UNITS
 from workbench.report import cli as report_cli
@@ -302,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     team_cli.register(commands)
     semantic_cli.register(commands)
     topics_cli.register(commands)
+    learn_cli.register(commands)
 
     codings = commands.add_parser(
         "codings", help="list or export codings with their quotes",

@@ -21,6 +21,7 @@ __all__ = [
     "TeamError",
     "SemanticError",
     "TopicsError",
+    "LearnError",
 ]
 
 
@@ -109,3 +110,9 @@ class TopicsError(WorkbenchError):
     """Topic discovery: a unit, selection, number of topics or run that cannot be used."""
 
     prefix = "WB-TOPICS"
+
+
+class LearnError(WorkbenchError):
+    """Learned suggestions: a code, coder or set of examples a classifier cannot learn from."""
+
+    prefix = "WB-LEARN"

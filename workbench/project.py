@@ -14,6 +14,7 @@ import pandas as pd
 
 from workbench import coding, corpus, refi_qda, reliability, store
 from workbench._facade_codebook import CodebookFacade
+from workbench._facade_learn import LearnFacade
 from workbench._facade_semantic import SemanticFacade
 from workbench._facade_team import TeamFacade
 from workbench._facade_topics import TopicsFacade
@@ -23,7 +24,8 @@ from workbench.semantic.cache import forget_deleted
 from workbench.store import atomic, default_user
 
 
-class Project(CodebookFacade, SemanticFacade, TopicsFacade, TriangulationFacade, TeamFacade):
+class Project(CodebookFacade, SemanticFacade, TopicsFacade, LearnFacade, TriangulationFacade,
+              TeamFacade):
     """A research project: a folder holding ``project.sqlite`` (and later ``logs.duckdb``).
 
     Create one with :meth:`create`, open one with :meth:`open`. Every method that writes is

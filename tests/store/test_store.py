@@ -12,10 +12,6 @@ from workbench.errors import ProjectError
 from workbench.store import SCHEMA_VERSION, connect
 from workbench.store.schema import MIGRATIONS
 
-#: The versions a new or upgraded project records: every registered migration (the numbers
-#: may leave a gap where a migration belongs to a branch not merged yet).
-RECORDED = [version for version, _, _ in MIGRATIONS]
-
 
 def test_created_project_uses_wal_foreign_keys_and_records_its_schema(tmp_path):
     with Project.create(tmp_path / "p") as project:
@@ -25,7 +21,7 @@ def test_created_project_uses_wal_foreign_keys_and_records_its_schema(tmp_path):
         assert project.settings["language"] == "en"
     raw = sqlite3.connect(tmp_path / "p" / "project.sqlite")
     versions = [r[0] for r in raw.execute("SELECT version FROM migrations")]
-    assert versions == RECORDED
+    assert versions == [m[0] for m in MIGRATIONS]
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"documents", "segments", "cases", "attributes", "codes", "codings", "memos",
             "audit", "codebook_versions"} <= tables
@@ -110,7 +106,7 @@ def test_an_older_project_is_backed_up_and_migrated_forward(tmp_path):
     conn.close()
     with Project.open(folder) as project:
         versions = [r[0] for r in project._conn.execute("SELECT version FROM migrations")]
-        assert versions == RECORDED
+        assert versions == [m[0] for m in MIGRATIONS]
         assert project.suggestions().empty  # the table migration 2 adds
     backup = folder / "project.sqlite.bak-v1"
     assert backup.exists()

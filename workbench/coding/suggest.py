@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 SUGGESTION_COLUMNS = ["suggestion_id", "doc_id", "document", "start", "end", "code_id",
-                      "code", "rule", "status", "decided_by", "text"]
+                      "code", "rule", "status", "decided_by", "text", "score", "model",
+                      "model_version", "coding_id"]
 
 
 @lru_cache(maxsize=4)
@@ -113,13 +114,46 @@ def find_suggestions(conn: sqlite3.Connection, *, codes: list[str] | None = None
     return frame[frame["code_id"].isin(wanted)] if wanted else frame
 
 
+def store_learned(conn: sqlite3.Connection, proposals: pd.DataFrame, *, code_id: str,
+                  rule: str, model: str, model_version: str, actor: str,
+                  details: dict) -> dict[str, int]:
+    """Store a learned suggester's proposals of ``code_id`` in the caller's transaction.
+
+    ``proposals`` has doc_id, start, end, score (the predicted probability). The pending
+    learned suggestions of the code from an earlier run are replaced (the newest run is the
+    one whose agreement was reported); a span already decided (accepted or rejected) or
+    pending from a pattern is not suggested again. One audit entry records the run with
+    ``details`` (its agreement). Returns the counts: added, replaced, already_suggested.
+    """
+    replaced = conn.execute("DELETE FROM suggestions WHERE code_id = ? AND status = 'pending' "
+                            "AND model IS NOT NULL", (code_id,)).rowcount
+    stamp = now()
+    rows = [(new_id("suggestion"), doc_id, int(start), int(end), code_id, rule, stamp, model,
+             model_version, float(score))
+            for doc_id, start, end, score in proposals[["doc_id", "start", "end", "score"]]
+            .itertuples(index=False)]
+    before = conn.total_changes
+    conn.executemany(
+        'INSERT OR IGNORE INTO suggestions (suggestion_id, doc_id, start, "end", code_id, rule, '
+        "created_at, model, model_version, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    counts = {"added": conn.total_changes - before, "replaced": replaced}
+    counts["already_suggested"] = len(rows) - counts["added"]
+    append_audit(conn, actor=actor, action="learn suggestions", entity="suggestions",
+                 entity_id=None, after={"code_id": code_id, "rule": rule, "model": model,
+                                        "model_version": model_version, **counts, **details})
+    return counts
+
+
 def suggestions_frame(conn: sqlite3.Connection, status: str | None = None) -> pd.DataFrame:
-    """Stored suggestions with their sentence text."""
+    """Stored suggestions with their text; ``score``, ``model`` and ``model_version`` say
+    what made a learned one (empty for a pattern's), ``coding_id`` the coding an accepted
+    one became."""
     where = "WHERE x.status = ?" if status else ""
     return pd.read_sql_query(
         f"""SELECT x.suggestion_id, x.doc_id, d.name AS document, x.start, x."end", x.code_id,
                    k.name AS code, x.rule, x.status, x.decided_by,
-                   substr(d.text, x.start + 1, x."end" - x.start) AS text
+                   substr(d.text, x.start + 1, x."end" - x.start) AS text, x.score, x.model,
+                   x.model_version, x.coding_id
             FROM suggestions x JOIN documents d USING (doc_id) JOIN codes k USING (code_id)
             {where} ORDER BY d.name, x.start, x.code_id""",
         conn, params=(status,) if status else ())[SUGGESTION_COLUMNS]
@@ -137,16 +171,22 @@ def _pending(conn: sqlite3.Connection, suggestion_id: str) -> sqlite3.Row:
 
 
 def accept(conn: sqlite3.Connection, suggestion_id: str, coder: str) -> Coding:
-    """Turn a suggestion into a coding by ``coder`` (origin ``suggestion-accepted``)."""
+    """Turn a suggestion into a coding by ``coder`` (origin ``suggestion-accepted``).
+
+    The suggestion row keeps the link (its ``coding_id``) and what made it (rule; for a
+    learned one model, model_version and score); the audit entry repeats them.
+    """
     row = _pending(conn, suggestion_id)
     coding = code(conn, row["doc_id"], row["start"], row["end"], row["code_id"], coder,
                   origin="suggestion-accepted")
     conn.execute("UPDATE suggestions SET status = 'accepted', decided_by = ?, decided_at = ?, "
                  "coding_id = ? WHERE suggestion_id = ?",
                  (coder, now(), coding.coding_id, suggestion_id))
+    made_by = {key: row[key] for key in ("rule", "model", "model_version", "score")
+               if row[key] is not None}
     append_audit(conn, actor=coder, action="accept suggestion", entity="suggestion",
                  entity_id=suggestion_id, before={"status": "pending"},
-                 after={"status": "accepted", "coding_id": coding.coding_id})
+                 after={"status": "accepted", "coding_id": coding.coding_id, **made_by})
     return coding
 
 

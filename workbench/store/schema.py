@@ -276,7 +276,7 @@ def _v6_embeddings(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V6)
 
 
-_V8 = """
+_V7 = """
 CREATE TABLE topic_runs (
   run_id      TEXT PRIMARY KEY,
   unit        TEXT NOT NULL CHECK (unit IN ('turn', 'paragraph', 'sentence')),
@@ -312,11 +312,26 @@ CREATE TABLE topic_terms (
 """
 
 
-def _v8_topics(conn: sqlite3.Connection) -> None:
+def _v7_topics(conn: sqlite3.Connection) -> None:
     """Topic runs (unit, embedding backend and version, method, seed, parameters and package
     versions as JSON, who and when), each segment's topic (-1: none) with its closeness to the
     topic's centre, and each topic's terms with their c-TF-IDF weights; written only by
-    :mod:`workbench.topics.runs`. (Version 7 belongs to another change.)"""
+    :mod:`workbench.topics.runs`."""
+    _run_script(conn, _V7)
+
+
+_V8 = """
+ALTER TABLE suggestions ADD COLUMN model TEXT;
+ALTER TABLE suggestions ADD COLUMN model_version TEXT;
+ALTER TABLE suggestions ADD COLUMN score REAL CHECK (score IS NULL OR (0 <= score AND score <= 1))
+"""
+
+
+def _v8_learned_suggestions(conn: sqlite3.Connection) -> None:
+    """What made a learned suggestion: the model (classifier, embedding backend, the coder it
+    learned from), its version (packages, backend version, seed) and its score (the predicted
+    probability, 0-1); NULL for a pattern's suggestions. Written only by
+    :mod:`workbench.coding.suggest`."""
     _run_script(conn, _V8)
 
 
@@ -328,7 +343,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (4, "triangulation", _v4_triangulation),
     (5, "inferences", _v5_inferences),
     (6, "embeddings", _v6_embeddings),
-    (8, "topics", _v8_topics),
+    (7, "topics", _v7_topics),
+    (8, "learned suggestions", _v8_learned_suggestions),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,5 +1,5 @@
 """Stored topic runs: the one module that writes ``topic_runs``, ``topic_assignments`` and
-``topic_terms`` (schema migration 8).
+``topic_terms`` (schema migration 7).
 
 A run is kept whole (its parameters, the embedding backend and its version, the method, the
 package versions, who ran it and when, every segment's topic and every topic's terms), so it

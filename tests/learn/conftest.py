@@ -1,0 +1,84 @@
+"""A planted corpus for learned suggestions, generated here: sentences that carry a theme
+(alarms) or not, in field notes, coded by a simulated coder whose error rate is known."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from tests.conftest import write
+
+#: Words of the planted theme and of everything else; a sentence draws three of one list.
+THEME = ["alarm", "alarms", "beeping", "siren", "alert", "alerts", "buzzer", "ringing",
+         "pager", "chime"]
+OTHER = ["coffee", "handover", "lunch", "parking", "roster", "laundry", "printer", "garden",
+         "uniform", "canteen"]
+FRAMES = ["The {} and the {} were there {}.", "We talked about {} then {} and {} again.",
+          "Someone mentioned {} with {} near {}."]
+TIMES = ["today", "tonight", "at noon", "on Monday", "later", "early"]
+#: Documents 0-5 are coded by the simulated coder; 6-9 are left for suggestions.
+DOCUMENTS, CODED, SENTENCES = 10, 6, 30
+CODEBOOK = """
+title: Learning test
+version: 1
+codes:
+  - id: alarms
+    name: Alarms
+    definition: Talk of alarms and alerts.
+  - id: other
+    name: Other
+    definition: Anything else.
+"""
+
+
+def planted_sentences(rng: random.Random) -> list[tuple[str, bool]]:
+    """One document's sentences, each (text, carries the theme); about a third carry it."""
+    out = []
+    for _ in range(SENTENCES):
+        theme = rng.random() < 1 / 3
+        words = rng.sample(THEME if theme else OTHER, 2)
+        frame = rng.choice(FRAMES)
+        out.append((frame.format(*words, rng.choice(TIMES)).capitalize(), theme))
+    return out
+
+
+def build(project, folder, *, error_rate: float, related: bool = True, seed: int = 7):
+    """Import the planted documents, set the codebook and let coder ana code documents
+    0-5: she codes a sentence 'alarms' when it carries the theme (``related``) or at random
+    with the theme's frequency (not ``related``), and each of her decisions is flipped with
+    probability ``error_rate``. Returns (project, truth): truth has one row per sentence
+    (doc_id, start, end, theme, coded)."""
+    rng = random.Random(seed)
+    documents = {f"notes_{i:02d}.txt": planted_sentences(rng) for i in range(DOCUMENTS)}
+    files = [write(folder, name, " ".join(text for text, _ in sentences) + "\n")
+             for name, sentences in documents.items()]
+    project.import_files(files, kind="fieldnote", progress=False)
+    project.set_codebook(write(folder, "codebook.yaml", CODEBOOK))
+    segments = project.segments("sentence")
+    rows = []
+    for name, sentences in documents.items():
+        mine = segments[segments["document"] == name].reset_index(drop=True)
+        assert mine["text"].tolist() == [text for text, _ in sentences], "one segment a sentence"
+        for sentence, (_, theme) in zip(mine.itertuples(), sentences, strict=True):
+            decision = theme if related else rng.random() < 1 / 3
+            coded = (decision != (rng.random() < error_rate)) \
+                if int(name[6:8]) < CODED else False
+            rows.append((sentence.doc_id, sentence.start, sentence.end, theme, coded))
+    truth = pd.DataFrame(rows, columns=["doc_id", "start", "end", "theme", "coded"])
+    codings = truth[truth["coded"]].assign(code="alarms")[["doc_id", "start", "end", "code"]]
+    project.code_many(codings, coder="ana", origin="manual")
+    return project, truth
+
+
+@pytest.fixture
+def planted(project, tmp_path):
+    """The planted corpus coded by ana with a 5% error rate."""
+    return build(project, tmp_path, error_rate=0.05)
+
+
+@pytest.fixture
+def unrelated(project, tmp_path):
+    """The planted corpus coded by ana at random, whatever the sentences say."""
+    return build(project, tmp_path, error_rate=0.0, related=False)
