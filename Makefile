@@ -69,6 +69,8 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_triangulate.py
 	$(BIN)/python benchmarks/bench_widget.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_semantic.py
+	$(BIN)/python benchmarks/bench_topics.py
 
 clean:
 	rm -rf $(VENV) demo-project .pytest_cache .ruff_cache .hypothesis
