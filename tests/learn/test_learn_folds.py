@@ -82,8 +82,8 @@ def test_fewer_documents_than_folds_holds_one_document_out_at_a_time(planted):
     # ben codes the first 3 notes as ana did: 3 documents read, 5 folds asked
     themed = project.codings(coder="ana")
     firsts = sorted(themed["document"].unique())[:3]
-    mine = themed[themed["document"].isin(firsts)].rename(columns={"code_id": "code"})
-    project.code_many(mine[["doc_id", "start", "end", "code"]], coder="ben", origin="manual")
+    mine = themed.loc[themed["document"].isin(firsts), ["doc_id", "start", "end", "code_id"]]
+    project.code_many(mine.rename(columns={"code_id": "code"}), coder="ben", origin="manual")
     result = project.learn_suggestions("alarms", coder="ben", backend=BACKEND)
     row = result.agreement.iloc[0]
     assert (row["folds"], row["documents"]) == (3, 3)
@@ -131,3 +131,30 @@ def test_a_code_in_one_document_only_cannot_be_scored_on_the_others(planted):
                        r"\(notes_00\.txt\)"):
         project.learn_suggestions("other", coder="ben", backend=BACKEND)
     assert stored(project) == before
+
+
+def test_the_consensus_layer_can_be_learned_from_and_stays_the_layer(planted):
+    project, truth = planted
+    # ben codes ana's six notes by the planted theme, without ana's 5% of errors; the
+    # disagreements follow ben, so the consensus layer is the theme in those notes
+    read = truth[truth["doc_id"].isin(project.codings(coder="ana")["doc_id"])]
+    project.code_many(read[read["theme"]].assign(code="alarms")[
+        ["doc_id", "start", "end", "code"]], coder="ben", origin="manual")
+    project.reconcile(["ana", "ben"], {}, default="ben")
+    layer = project.codings(coder="consensus")
+    result = project.learn_suggestions("alarms", coder="consensus", backend=BACKEND)
+    labels = result.predictions.merge(read, on=["doc_id", "start", "end"])
+    # the consensus layer's labels are ben's: the theme, sentence by sentence (conftest)
+    assert len(labels) == len(read) and (labels["human"] == labels["theme"]).all()
+    row = result.agreement.iloc[0]
+    assert (row["coder"], row["suggester"], row["verdict"]) == ("consensus", "suggestions",
+                                                              "reliable")
+    suggestion = result.suggestions.iloc[0]
+    assert suggestion["rule"] == "learned from the consensus layer"
+    # the six notes ana and ben read, 6 x 30 sentences (conftest)
+    assert "agreement with the consensus layer on 180 segments" in result.summary()
+    assert suggestion["model"].endswith("embeddings, learned from the consensus layer")
+    # accepting makes a coding of the person who accepts; the layer is reconcile's alone
+    coding = project.accept_suggestion(suggestion["suggestion_id"], coder="ana")
+    assert coding.coder == "ana"
+    assert project.codings(coder="consensus").equals(layer)

@@ -72,9 +72,10 @@ class LearnedSuggestions:
         """The agreement report and the suggestions' count, in a few plain lines."""
         row = self.agreement.iloc[0]
         return "\n".join([
-            f"learned suggester for code {row['code']!r} from {row['coder']}'s codings "
-            f"(backend {row['backend']}, unit {row['unit']})",
-            f"cross-validated agreement with {row['coder']} on {row['segments']} segments "
+            f"learned suggester for code {row['code']!r} from the codings of "
+            f"{source(row['coder'])} (backend {row['backend']}, unit {row['unit']})",
+            f"cross-validated agreement with {source(row['coder'])} on {row['segments']} "
+            "segments "
             f"({row['positive']} coded, {row['negative']} not) in {row['documents']} "
             f"documents, {row['folds']} folds of whole documents, seed {row['seed']}"
             + (f" ({row['note']})" if row["note"] else "") + ":",
