@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from workbench.learn.examples import source
 from workbench.reliability import ReliabilityWarning, krippendorff_alpha
 from workbench.reliability.agreement import SUGGESTER, binary_alpha_interval
 from workbench.reliability.kappas import cohen_kappa, percent_agreement
@@ -149,7 +150,8 @@ def warn_if_untrusted(report: pd.DataFrame) -> None:
              "conclusions" if row["verdict"] == "unreliable"
              else "between .667 and .800: good for tentative conclusions only (Krippendorff "
              "2004, p. 241)")
-    warnings.warn(f"the suggester learned from {row['coder']} agrees with {row['coder']} on "
+    who = source(row["coder"])
+    warnings.warn(f"the suggester learned from {who} agrees with {who} on "
                   f"code {row['code']!r} with alpha = {row['alpha']:.3f} in cross-validation, "
                   f"{limit}. Treat its suggestions as leads to read, not as codings; code "
                   "more examples and learn again.", LearnWarning, stacklevel=4)
