@@ -81,19 +81,20 @@ def document_folds(read: pd.DataFrame, *, folds: int, seed: int, code: str,
     documents = read["doc_id"].nunique()
     if documents < 2:
         raise LearnError(9, f"{coder} has coded {documents} document: the suggester is scored "
-                         "on documents it did not learn from, so at least 2 are needed (5 for "
-                         f"5 folds). Code {code!r} (or any code) in more documents.")
-    used = min(folds, documents)
-    note = "" if used == folds else (
-        f"{folds} folds asked, {documents} documents read: {used} folds, one document held "
-        "out at a time")
+                         "on documents it did not learn from, so at least 2 are needed (with "
+                         "fewer documents than folds, one is held out at a time). Code "
+                         f"{code!r} (or any code) in more documents.")
     human = read["human"].to_numpy()
+    used = min(folds, documents)
     splitter = StratifiedGroupKFold(n_splits=used, shuffle=True, random_state=seed)
     fold = np.empty(len(read), dtype=np.int64)
     for k, (train, test) in enumerate(splitter.split(np.zeros(len(read)), human,
                                                      read["doc_id"].to_numpy())):
         _check_training(read.iloc[train], read.iloc[test], code, coder)
         fold[test] = k
+    note = "" if used == folds else (
+        f"{folds} folds asked, {documents} documents read: {used} folds, one document held "
+        "out at a time")
     return Folds(pd.Series(fold, index=read["segment_id"].to_numpy()), used, documents, note)
 
 
