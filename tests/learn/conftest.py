@@ -82,3 +82,49 @@ def planted(project, tmp_path):
 def unrelated(project, tmp_path):
     """The planted corpus coded by ana at random, whatever the sentences say."""
     return build(project, tmp_path, error_rate=0.0, related=False)
+
+
+#: Words any sentence of the leaky corpus may draw, whether coded or not.
+FILLER = ["morning", "ward", "patient", "nurse", "corridor", "shift", "desk", "chart",
+          "visit", "bed", "doctor", "family"]
+#: The leaky corpus's documents, all coded by ana, and their sentences.
+LEAKY_DOCUMENTS, LEAKY_SENTENCES = 8, 30
+
+
+def leaky_sentences(index: int, rng: random.Random) -> list[tuple[str, bool]]:
+    """One document of the leaky corpus: each sentence is coded (about a third) or not, and
+    carries a marker word of its own document for coded and another for uncoded sentences,
+    so within a document the marker gives the code away while no word does across
+    documents (the filler words are drawn regardless of the code)."""
+    letter = "abcdefghij"[index]
+    marked, unmarked = f"zel{letter}quon", f"vor{letter}thip"
+    out = []
+    for _ in range(LEAKY_SENTENCES):
+        coded = rng.random() < 1 / 3
+        words = rng.sample(FILLER, 2)
+        out.append((f"The {words[0]} and the {words[1]} with "
+                    f"{marked if coded else unmarked} {rng.choice(TIMES)}.".capitalize(),
+                    coded))
+    return out
+
+
+@pytest.fixture
+def leaky(project, tmp_path):
+    """Field notes whose code ana's codings follow only a per-document marker word: each
+    document has its own. Returns the project; ana coded every note."""
+    rng = random.Random(11)
+    documents = {f"leaky_{i:02d}.txt": leaky_sentences(i, rng) for i in range(LEAKY_DOCUMENTS)}
+    files = [write(tmp_path, name, " ".join(text for text, _ in sentences) + "\n")
+             for name, sentences in documents.items()]
+    project.import_files(files, kind="fieldnote", progress=False)
+    project.set_codebook(write(tmp_path, "codebook.yaml", CODEBOOK))
+    segments = project.segments("sentence")
+    rows = []
+    for name, sentences in documents.items():
+        mine = segments[segments["document"] == name].reset_index(drop=True)
+        assert mine["text"].tolist() == [text for text, _ in sentences], "one segment a sentence"
+        rows += [(s.doc_id, s.start, s.end, "alarms")
+                 for s, (_, coded) in zip(mine.itertuples(), sentences, strict=True) if coded]
+    project.code_many(pd.DataFrame(rows, columns=["doc_id", "start", "end", "code"]),
+                      coder="ana", origin="manual")
+    return project

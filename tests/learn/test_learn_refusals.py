@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 
 from tests.learn.test_learn import BACKEND
@@ -19,11 +20,13 @@ def stored(project) -> tuple[int, int, int]:
 
 
 def code_other(project, n: int) -> None:
-    """ana codes the first ``n`` sentences of her first note 'other'."""
-    first = project.codings(coder="ana").iloc[0]["doc_id"]
-    sentences = project.segments("sentence", doc_id=first).head(n)
-    project.code_many(sentences.assign(code="other")[["doc_id", "start", "end", "code"]],
-                      coder="ana", origin="manual")
+    """ana codes 'other' on the first ``n`` sentences of her first two notes, half in each
+    (the folds hold whole documents, so the code must be in more than one)."""
+    notes = project.codings(coder="ana")["doc_id"].unique()[:2]
+    sentences = [project.segments("sentence", doc_id=doc_id).head(half)
+                 for doc_id, half in zip(notes, (n - n // 2, n // 2), strict=True)]
+    coded = pd.concat(sentences).assign(code="other")
+    project.code_many(coded[["doc_id", "start", "end", "code"]], coder="ana", origin="manual")
 
 
 def test_too_few_examples_says_how_many_there_are_and_are_needed(planted):
@@ -43,19 +46,29 @@ def test_too_few_examples_says_how_many_there_are_and_are_needed(planted):
 def test_exactly_the_minimum_is_enough(planted):
     project, _ = planted
     code_other(project, MIN_POSITIVE)
-    # the first ten sentences of a note are not about 'other' more than any others: the
-    # suggester learns nothing from them, and says so
+    # the first five sentences of two notes are not about 'other' more than any others:
+    # the suggester learns nothing from them, and says so
     with pytest.warns(LearnWarning, match="below .667"):
         result = project.learn_suggestions("other", coder="ana", backend=BACKEND)
     assert result.agreement.loc[0, "positive"] == MIN_POSITIVE
 
 
-@pytest.mark.parametrize("name", ["consensus", "all", "*", "suggestions", "Suggestions"])
+@pytest.mark.parametrize("name", ["Consensus", "all", "*", "suggestions", "Suggestions"])
 def test_a_layer_name_is_not_a_coder_to_learn_from(planted, name):
     project, _ = planted
     before = stored(project)
-    with pytest.raises(LearnError, match="WB-LEARN-001: .* is not one person"):
+    with pytest.raises(LearnError, match="WB-LEARN-001: .* is not one person nor the "
+                       "consensus layer"):
         project.learn_suggestions("alarms", coder=name, backend=BACKEND)
+    assert stored(project) == before
+
+
+def test_the_consensus_layer_before_reconciling_has_nothing_to_learn_from(planted):
+    project, _ = planted
+    before = stored(project)
+    with pytest.raises(LearnError, match=r"WB-LEARN-002: coder 'consensus' has no codings.*"
+                       r": ana \(project.reconcile\(\) writes the consensus layer\)"):
+        project.learn_suggestions("alarms", coder="consensus", backend=BACKEND)
     assert stored(project) == before
 
 

@@ -15,6 +15,13 @@ Which segments are labelled, and how:
   apply the code;
 - segments of documents the coder has not coded are **unlabelled**: the suggester proposes the
   code there.
+
+The coder may be the **consensus layer** (``coder="consensus"``): the codings
+``project.reconcile()`` wrote (origin ``consensus``), read by the same rules, its documents
+being the reconciled ones with at least one consensus coding. Its suggestions say they were
+learned from "the consensus layer"; they are suggestions, not codings of that layer, and
+accepting one makes a coding of the person who accepts it (the layer is written by
+reconciling only). The other layer names (``all``, ``*``, ``suggestions``) are refused.
 """
 
 from __future__ import annotations
@@ -26,41 +33,54 @@ import pandas as pd
 
 from workbench.codebook.store import require_code
 from workbench.coding.codings import codings_frame
-from workbench.coding.layers import RESERVED
+from workbench.coding.layers import CONSENSUS, RESERVED
 from workbench.errors import CodebookError, LearnError
 from workbench.reliability.agreement import segment_presence
 
 __all__ = ["MIN_NEGATIVE", "MIN_POSITIVE", "check_coder", "check_examples", "learnable_code",
-           "labelled"]
+           "labelled", "source"]
 
-#: The fewest positive and negative segments a code needs to be learned from. With 5-fold
-#: cross-validation every fold then holds at least two of each kind, and the classifier
-#: learns from at least eight of each in every fold.
+#: The fewest positive and negative segments a code needs to be learned from. The folds hold
+#: whole documents (:mod:`.folds`), so how many of each a fold holds depends on how they are
+#: spread over the documents; a fold whose training documents lack either kind is refused.
 MIN_POSITIVE = 10
 MIN_NEGATIVE = 10
 
 
 def check_coder(conn: sqlite3.Connection, coder: object) -> str:
-    """Refuse a coder who is a layer, not a person, or who has no codings; return the name.
+    """Refuse a layer name other than the consensus layer, or a coder with no codings;
+    return the name.
 
     Raises
     ------
     LearnError
-        WB-LEARN-001 for a reserved layer name (consensus, all, *, suggestions); WB-LEARN-002
-        for a coder with no active codings (it lists the coders who have some).
+        WB-LEARN-001 for ``all``, ``*`` or ``suggestions`` (a ``consensus`` written in
+        another case too, so the layer is named exactly); WB-LEARN-002 for a coder (or
+        consensus layer) with no active codings (it lists the coders who have some).
     """
-    if not isinstance(coder, str) or coder.strip().lower() in RESERVED:
-        raise LearnError(1, f"coder={coder!r} is not one person: {', '.join(map(repr, RESERVED))} "
-                         "name layers, and a suggester learns one person's way of coding "
-                         "(and is itself compared as the pseudo-coder 'suggestions'). Name "
-                         "the coder whose codings it should learn from, e.g. coder=\"ana\".")
+    if not isinstance(coder, str) or (coder != CONSENSUS
+                                      and coder.strip().lower() in RESERVED):
+        raise LearnError(1, f"coder={coder!r} is not one person nor the consensus layer: "
+                         f"{', '.join(map(repr, RESERVED))} name layers, and a suggester "
+                         "learns one way of coding (and is itself compared as the "
+                         "pseudo-coder 'suggestions'). Name the coder whose codings it should "
+                         "learn from, e.g. coder=\"ana\", or coder=\"consensus\" for the "
+                         "reconciled layer.")
     coders = [row[0] for row in conn.execute(
         "SELECT DISTINCT c.coder FROM codings c JOIN documents d USING (doc_id) "
-        "WHERE c.status = 'active' AND d.status = 'active' ORDER BY c.coder")]
+        "WHERE c.status = 'active' AND d.status = 'active' "
+        "AND (c.coder != 'consensus' OR c.origin = 'consensus') ORDER BY c.coder")]
     if coder not in coders:
         raise LearnError(2, f"coder {coder!r} has no codings in this project's active "
-                         f"documents. Coders with codings: {', '.join(coders) or 'none yet'}.")
+                         f"documents. Coders with codings: {', '.join(coders) or 'none yet'}"
+                         + (" (project.reconcile() writes the consensus layer)."
+                            if coder == CONSENSUS else "."))
     return coder
+
+
+def source(coder: str) -> str:
+    """Whom a suggester learned from, as its suggestions' rule and model name it."""
+    return "the consensus layer" if coder == CONSENSUS else coder
 
 
 def learnable_code(conn: sqlite3.Connection, code: str) -> str:
@@ -90,6 +110,8 @@ def labelled(conn: sqlite3.Connection, segments: pd.DataFrame, code_id: str,
         unlabelled: read it together with ``read``).
     """
     mine = codings_frame(conn, coder=coder)
+    if coder == CONSENSUS:
+        mine = mine[mine["origin"] == CONSENSUS]
     positions = segments[["doc_id", "start", "end"]].reset_index(drop=True)
     spans = mine.loc[mine["code_id"] == code_id, ["doc_id", "start", "end", "code_id", "coder"]]
     hits = segment_presence(positions, spans.reset_index(drop=True))

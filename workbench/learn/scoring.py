@@ -2,8 +2,8 @@
 
 The classifier is a class-balanced logistic regression on segment embeddings. Before its
 suggestions are offered, every segment the human coder read is predicted by a model that did
-not see it (stratified k-fold cross-validation, seeded); those predictions are the codings of
-the pseudo-coder ``"suggestions"``, and its agreement with the human is computed with the
+not see its document (folds of whole documents, :mod:`.folds`); those predictions are the
+codings of the pseudo-coder ``"suggestions"``, and its agreement with the human is computed with the
 project's reliability statistics, as between two people.
 
 References
@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from workbench.learn.examples import source
 from workbench.reliability import ReliabilityWarning, krippendorff_alpha
 from workbench.reliability.agreement import SUGGESTER, binary_alpha_interval
 from workbench.reliability.kappas import cohen_kappa, percent_agreement
@@ -35,10 +36,10 @@ __all__ = ["RELIABLE", "REPORT_COLUMNS", "TENTATIVE", "LearnWarning", "agreement
 RELIABLE = 0.8
 TENTATIVE = 0.667
 #: The columns of :func:`agreement_report`, in order.
-REPORT_COLUMNS = ["code_id", "code", "coder", "suggester", "backend", "unit", "segments",
-                  "positive", "negative", "suggested", "alpha", "ci_low", "ci_high", "kappa",
-                  "percent_agreement", "precision", "recall", "f1", "folds", "seed",
-                  "threshold", "verdict"]
+REPORT_COLUMNS = ["code_id", "code", "coder", "suggester", "backend", "unit", "documents",
+                  "segments", "positive", "negative", "suggested", "alpha", "ci_low",
+                  "ci_high", "kappa", "percent_agreement", "precision", "recall", "f1",
+                  "scheme", "folds", "note", "seed", "threshold", "verdict"]
 
 
 class LearnWarning(UserWarning):
@@ -54,8 +55,8 @@ def classifier(seed: int):
     return LogisticRegression(class_weight="balanced", max_iter=2000, random_state=seed)
 
 
-def cross_validated_scores(vectors: np.ndarray, human: np.ndarray, *, folds: int,
-                           seed: int) -> tuple[np.ndarray, np.ndarray]:
+def cross_validated_scores(vectors: np.ndarray, human: np.ndarray, fold: np.ndarray, *,
+                           seed: int) -> np.ndarray:
     """Each segment's probability of the code from a model fitted on the other folds.
 
     Parameters
@@ -64,27 +65,24 @@ def cross_validated_scores(vectors: np.ndarray, human: np.ndarray, *, folds: int
         One embedding row per labelled segment.
     human
         0/1 per segment: the coder's labels.
-    folds, seed
-        Stratified k-fold cross-validation (scikit-learn's ``StratifiedKFold``, shuffled with
-        ``seed``); the classifier is seeded with ``seed`` too.
+    fold
+        The fold (0 to folds - 1) each segment is held out in: whole documents
+        (:func:`workbench.learn.folds.document_folds`).
+    seed
+        The classifier's seed.
 
     Returns
     -------
-    fold : numpy.ndarray
-        The fold (0 to folds - 1) in which each segment was held out.
-    score : numpy.ndarray
-        Its predicted probability of the code, from the model that did not see it.
+    numpy.ndarray
+        Each segment's predicted probability of the code, from the model that did not see
+        its document.
     """
-    from sklearn.model_selection import StratifiedKFold
-
-    fold = np.empty(len(human), dtype=np.int64)
     score = np.empty(len(human), dtype=np.float64)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for k, (train, test) in enumerate(splitter.split(vectors, human)):
-        model = classifier(seed).fit(vectors[train], human[train])
-        fold[test] = k
+    for k in np.unique(fold):
+        test = fold == k
+        model = classifier(seed).fit(vectors[~test], human[~test])
         score[test] = model.predict_proba(vectors[test])[:, 1]
-    return fold, score
+    return score
 
 
 def verdict(alpha: float) -> str:
@@ -113,7 +111,8 @@ def agreement_report(human: np.ndarray, suggested: np.ndarray, *, about: dict,
     human, suggested
         0/1 per labelled segment.
     about
-        code_id, code, coder, backend, unit, folds, seed, threshold: copied into the row.
+        code_id, code, coder, backend, unit, documents, scheme, folds, note, seed,
+        threshold: copied into the row.
 
     Returns
     -------
@@ -151,7 +150,8 @@ def warn_if_untrusted(report: pd.DataFrame) -> None:
              "conclusions" if row["verdict"] == "unreliable"
              else "between .667 and .800: good for tentative conclusions only (Krippendorff "
              "2004, p. 241)")
-    warnings.warn(f"the suggester learned from {row['coder']} agrees with {row['coder']} on "
+    who = source(row["coder"])
+    warnings.warn(f"the suggester learned from {who} agrees with {who} on "
                   f"code {row['code']!r} with alpha = {row['alpha']:.3f} in cross-validation, "
                   f"{limit}. Treat its suggestions as leads to read, not as codings; code "
                   "more examples and learn again.", LearnWarning, stacklevel=4)

@@ -28,7 +28,9 @@ from workbench.learn.examples import (
     check_examples,
     labelled,
     learnable_code,
+    source,
 )
+from workbench.learn.folds import SCHEME, document_folds
 from workbench.learn.scoring import (
     agreement_report,
     classifier,
@@ -70,11 +72,13 @@ class LearnedSuggestions:
         """The agreement report and the suggestions' count, in a few plain lines."""
         row = self.agreement.iloc[0]
         return "\n".join([
-            f"learned suggester for code {row['code']!r} from {row['coder']}'s codings "
-            f"(backend {row['backend']}, unit {row['unit']})",
-            f"cross-validated agreement with {row['coder']} on {row['segments']} segments "
-            f"({row['positive']} coded, {row['negative']} not; {row['folds']} folds, seed "
-            f"{row['seed']}):",
+            f"learned suggester for code {row['code']!r} from the codings of "
+            f"{source(row['coder'])} (backend {row['backend']}, unit {row['unit']})",
+            f"cross-validated agreement with {source(row['coder'])} on {row['segments']} "
+            "segments "
+            f"({row['positive']} coded, {row['negative']} not) in {row['documents']} "
+            f"documents, {row['folds']} folds of whole documents, seed {row['seed']}"
+            + (f" ({row['note']})" if row["note"] else "") + ":",
             f"  alpha {row['alpha']:.3f} (95% CI {row['ci_low']:.3f} to {row['ci_high']:.3f}), "
             f"kappa {row['kappa']:.3f}, percent agreement {row['percent_agreement']:.3f}",
             f"  precision {row['precision']:.3f}, recall {row['recall']:.3f}, "
@@ -129,7 +133,8 @@ def learn_suggestions(conn: sqlite3.Connection, code: str, *, coder: str, actor:
     backend
         The embedding backend (:data:`workbench.semantic.BACKENDS`; None: the default).
     folds, seed
-        Stratified k-fold cross-validation; the same seed gives the same suggestions.
+        Cross-validation in ``folds`` folds of whole documents (fewer when the coder read
+        fewer documents: :mod:`.folds`); the same seed gives the same suggestions.
     threshold
         A segment is suggested (and, in cross-validation, counted as coded by the
         suggester) when its probability is at least this.
@@ -144,7 +149,8 @@ def learn_suggestions(conn: sqlite3.Connection, code: str, *, coder: str, actor:
     Raises
     ------
     LearnError
-        001-004 (see :mod:`.examples`), 005-008 for options; SemanticError for a backend
+        001-004 (see :mod:`.examples`), 005-008 for options, 009-010 for too few documents
+        to cross-validate by document (:mod:`.folds`); SemanticError for a backend
         that is unknown or not installed. Nothing is stored then.
 
     Warns
@@ -156,25 +162,30 @@ def learn_suggestions(conn: sqlite3.Connection, code: str, *, coder: str, actor:
     code_id, coder = learnable_code(conn, code), check_coder(conn, coder)
     chosen = find_backend(backend)
     name = code_names(conn)[code_id]
-    check_examples(labelled(conn, segment_table(conn, unit), code_id, coder), name, coder, unit)
+    examples = labelled(conn, segment_table(conn, unit), code_id, coder)
+    check_examples(examples, name, coder, unit)
+    plan = document_folds(examples[examples["read"]], folds=int(folds), seed=int(seed),
+                          code=name, coder=coder)
     segments, vectors = embeddings(conn, unit, chosen.name)
     table = labelled(conn, segments, code_id, coder)
     read = table["read"].to_numpy()
     human = table.loc[read, "human"].to_numpy()
-    fold, score = cross_validated_scores(vectors[read], human, folds=int(folds), seed=int(seed))
+    fold = plan.fold.loc[table.loc[read, "segment_id"]].to_numpy()
+    score = cross_validated_scores(vectors[read], human, fold, seed=int(seed))
     suggested = (score >= threshold).astype(np.int8)
     report = agreement_report(human, suggested, n_boot=n_boot, seed=int(seed), about={
         "code_id": code_id, "code": name, "coder": coder, "backend": chosen.name,
-        "unit": unit, "folds": int(folds), "seed": int(seed), "threshold": threshold})
+        "unit": unit, "documents": plan.documents, "scheme": SCHEME, "folds": plan.folds,
+        "note": plan.note, "seed": int(seed), "threshold": threshold})
     predictions = table.loc[read, PREDICTION_COLUMNS[:6]].assign(
         human=human, fold=fold, score=score, suggested=suggested).reset_index(drop=True)
     model = classifier(int(seed)).fit(vectors[read], human)
     unread = table.loc[~read, ["doc_id", "start", "end"]].assign(
         score=model.predict_proba(vectors[~read])[:, 1] if (~read).any() else [])
-    label, version = _model_stamp(chosen, coder, unit, folds, threshold, seed)
+    label, version = _model_stamp(chosen, coder, unit, plan.folds, threshold, seed)
     with atomic(conn):
         counts = store_learned(conn, unread[unread["score"] >= threshold], code_id=code_id,
-                               rule=f"learned from {coder}", model=label,
+                               rule=f"learned from {source(coder)}", model=label,
                                model_version=version, actor=actor,
                                details=_audited(report))
     warn_if_untrusted(report)
@@ -190,9 +201,10 @@ def _model_stamp(chosen, coder: str, unit: str, folds: int, threshold: float,
     setting that could change its suggestions)."""
     from sklearn import __version__ as sklearn_version
 
-    label = f"logistic regression on {chosen.name} {unit} embeddings, learned from {coder}"
+    label = (f"logistic regression on {chosen.name} {unit} embeddings, learned from "
+             f"{source(coder)}")
     version = (f"scikit-learn=={sklearn_version};{chosen.version};folds={int(folds)};"
-               f"seed={int(seed)};threshold={threshold}")
+               f"cv={SCHEME};seed={int(seed)};threshold={threshold}")
     return label, version
 
 
@@ -200,6 +212,8 @@ def _audited(report: pd.DataFrame) -> dict:
     """The agreement figures the audit entry keeps with the run (plain JSON numbers)."""
     row = report.iloc[0]
     return {"coder": row["coder"], "unit": row["unit"], "segments": int(row["segments"]),
+            "documents": int(row["documents"]), "scheme": row["scheme"],
+            "folds": int(row["folds"]), "note": row["note"],
             **{k: None if pd.isna(row[k]) else float(row[k])
                for k in ("alpha", "ci_low", "ci_high", "precision", "recall", "f1")},
             "verdict": row["verdict"]}
