@@ -162,9 +162,10 @@ def _check(name: object, value: object, notebook: str, known: set[str], at: str)
                           "and the example corpus it runs on). Remove it from the file.")
     if name not in known:
         scope = "any notebook's" if notebook == ALL else f"{notebook}'s"
+        settable = ", ".join(sorted(known - set(RESERVED))) or "none"
         raise ReportError(53, f"{at}: '{name}' is not defined in {scope} parameters cell; "
-                          f"the parameters are {', '.join(sorted(known - set(RESERVED)))}. "
-                          "Fix the name (they are case-sensitive) or remove it.")
+                          f"the parameters are: {settable}. Fix the name (they are "
+                          "case-sensitive) or remove it.")
     items = value if isinstance(value, list) else [value]
     bad = next((v for v in items if not _plain(v)), None)
     if bad is not None:
