@@ -133,6 +133,10 @@ def test_parameters_given_as_a_mapping(kept, tmp_path):
     ("01_event:\n  CODES: [a\n", "WB-REPORT-051", "not valid YAML"),
     ("- 01_event\n", "WB-REPORT-051", "must map notebook names"),
     ("01_event: [CODES]\n", "WB-REPORT-051", "line 1: '01_event' must map parameter names"),
+    # Nine levels of ten aliases stand for 10**9 values ("billion laughs"; safe_input).
+    ("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9)),
+     "WB-REPORT-051", "not valid YAML (the YAML stands for more than"),
 ])
 def test_refused_file_runs_nothing(kept, tmp_path, text, code, named):
     bad = write(tmp_path, "report.yaml", text)
@@ -176,3 +180,12 @@ def test_the_examples_report_tells_its_story(tmp_path_factory):
     assert verdicts["alerts"].endswith("lower after")
     assert verdicts["missed_share"].endswith("cannot tell")
     assert "alert-fatigue" in verdicts
+
+
+def test_parameters_cell_that_is_not_python_is_refused(kept, tmp_path):
+    write(tmp_path / "notebooks", "01_typo.py", '# %% tags=["parameters"]\nPROJECT = "study"\n'
+          'CODES = [a,\n\n# %%\nprint(CODES)\n')
+    with pytest.raises(ReportError, match=r"WB-REPORT-050: 01_typo.py, parameters cell line 2"):
+        run_report(kept["project"], out=tmp_path / "out", notebooks_dir=tmp_path / "notebooks",
+                   progress=False, parameters={})
+    assert not (tmp_path / "out").exists()
