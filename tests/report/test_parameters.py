@@ -88,6 +88,8 @@ def test_project_report_yaml_sets_each_notebook(kept):
 def test_verify_reruns_each_notebook_with_its_recorded_parameters(kept, tmp_path):
     project = Path(shutil.copytree(kept["project"], tmp_path / "study"))
     run = project / "reports" / kept["run"].name
+    # The run showed the file's values, so a matching re-run must have been given them again.
+    assert "event: threshold-change" in _outputs(run / "01_event.ipynb")
     # The file is not needed at verify time, and other values in it now change nothing.
     write(project, "report.yaml", "all:\n  CODES: [informal-training]\n")
     result = verify(run, project, notebooks_dir=kept["notebooks"], progress=False)
