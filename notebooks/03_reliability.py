@@ -92,10 +92,10 @@ if comparable:
 # ## Reconciling
 # After talking each disagreement through, the team records a decision: follow one coder or
 # the other, keep both, or neither. Here, to show the call, the second coder's view decides
-# `FOLLOW_SECOND` (by default the code they disagree on most; in the example ben's codings
-# of *alert fatigue* were kept, as ana agreed she had under-coded it) and the first coder's
-# view decides the rest. Every decision is in the audit log; the consensus layer becomes what
-# later analyses read.
+# `FOLLOW_SECOND` (by default the code they disagree on most; the example's `report.yaml`
+# keeps ben's codings of *alert fatigue*, as ana agreed she had under-coded it) and the first
+# coder's view decides the rest. Every decision is in the audit log; the consensus layer
+# becomes what later analyses read.
 
 # %%
 if comparable:

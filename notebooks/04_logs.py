@@ -21,7 +21,8 @@
 PROJECT = "riverside-study"
 CORPUS = "../corpora/riverside"
 CHANGE = None  # the timeline moment that splits "before" from "after" for the countermetric;
-# None: the middle one of the timeline's moments (the example's change is "threshold-change")
+# None: the middle one of the timeline's moments (the example's report.yaml sets
+# "threshold-change")
 
 # %%
 from pathlib import Path

@@ -22,9 +22,10 @@
 # material is "no data", not "no mention".
 #
 # Left as `None`, the parameters come from the project: the coder who coded most, its two
-# most used codes (in the example, set `CODES = ["manual-verification", "workarounds"]` to
-# follow the repair story), the middle moment of its timeline. A part the project has no
-# material for (no logs, no timeline) says so and is skipped.
+# most used codes, the middle moment of its timeline. The example keeps its choices in the
+# project's `report.yaml` (the repair codes, the threshold change, alert fatigue), which
+# `workbench report` applies. A part the project has no material for (no logs, no timeline)
+# says so and is skipped.
 
 # %% tags=["parameters"]
 PROJECT = "riverside-study"
@@ -33,6 +34,7 @@ CODER = None  # whose codings count; None: whoever coded most (ana in the exampl
 CODES = None  # the codes read against the logs; None: the two most used codes
 METRIC = "stale_share"  # the log metric the codes are read against (the system's gap)
 EVENT = None  # the timeline moment to look before and after; None: the middle moment
+THEME = None  # the code read around EVENT and by shift; None: the first of CODES
 BY = "unit"  # the log key the cells are cut by (see project.keys())
 PERIOD = "week"  # the cells' length in time: "shift", "day" or "week"
 
@@ -49,6 +51,7 @@ holds = contents(project)
 CODER = CODER or next(iter(holds.coders), None)
 CODES = list(CODES or holds.coded[:2])
 EVENT = EVENT or holds.middle_moment
+THEME = THEME or next(iter(CODES), None)
 METRICS = [METRIC, *(["median_minutes"] if not holds.lacks("acknowledgements") else [])]
 linked = not holds.lacks("logs", "codings")
 print(f"{CODER}'s codings of {', '.join(CODES)} against {', '.join(METRICS)}" if linked
@@ -125,9 +128,10 @@ if linked:
 
 # %% [markdown]
 # ## Before and after an event: what moved, and what we cannot tell
-# Alert volume in the three weeks before and after `EVENT` (in the example, try the
-# threshold change on 21 April), the countermetric where the logs record deteriorations
-# (deteriorations with no alert in the 12 hours before), and the talk of the most used code.
+# Alert volume in the three weeks before and after `EVENT` (in the example, the threshold
+# change on 21 April), the countermetric where the logs record deteriorations (deteriorations
+# with no alert in the 12 hours before), and the talk of `THEME` (in the example, alert
+# fatigue).
 # Each difference has a bootstrap interval; "cannot tell" means the interval includes no
 # change.
 
@@ -136,23 +140,23 @@ if linked and EVENT is None:
     print("This project's timeline has no moment to look around, so this part is skipped.")
 elif linked:
     around = ["alerts", *(["missed_share"] if not holds.lacks("deteriorations") else [])]
-    display(project.around(EVENT, "21D", metrics=around, codes=CODES[:1], coder=CODER))
+    display(project.around(EVENT, "21D", metrics=around, codes=[THEME], coder=CODER))
 
 # %% [markdown]
 # ## Night shifts
 # The same ward-week cells cut by shift (by the hour the shift starts): alerts per nurse and
-# dismissals against talk of the most used code.
+# dismissals against talk of `THEME`.
 
 # %%
 if linked and holds.lacks("acknowledgements", "shifts"):
     print(holds.lacks("acknowledgements", "shifts"))
 elif linked:
-    shifts = project.mixed_matrix(by="unit", period="shift", codes=CODES[:1],
+    shifts = project.mixed_matrix(by="unit", period="shift", codes=[THEME],
                                   metrics=["alerts_per_nurse_shift", "dismissal_rate"],
                                   coder=CODER)
     cells = shifts.cells.assign(starts=shifts.cells["bucket_start"].dt.strftime("%H:%M"))
     display(cells.groupby("starts").agg(
-        {"alerts_per_nurse_shift": "mean", "dismissal_rate": "mean", CODES[0]: "sum",
+        {"alerts_per_nurse_shift": "mean", "dismissal_rate": "mean", THEME: "sum",
          "words": "sum"}))
 
 # %% [markdown]

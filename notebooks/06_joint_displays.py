@@ -26,9 +26,9 @@
 # that opens without the internet, with a still image for readers without JavaScript.
 #
 # Left as `None`, the parameters come from the project: the coder who coded most and its two
-# most used codes (in the example, set `CODES = ["manual-verification", "workarounds"]` to
-# follow the repair story). A project without logs or codings has nothing to join, and the
-# notebook says so.
+# most used codes. The example's `report.yaml` sets the repair codes
+# (`["manual-verification", "workarounds"]`) for `workbench report`. A project without logs
+# or codings has nothing to join, and the notebook says so.
 
 # %% tags=["parameters"]
 PROJECT = "riverside-study"

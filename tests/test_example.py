@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import RIVERSIDE
 from workbench.example import build_example
+from workbench.report.execute import NOTEBOOKS
+from workbench.report.parameters import defined_parameters, read_parameters
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +75,18 @@ def test_the_example_hand_coding_is_loaded(riverside):
         [816, 38], [197, 6]]
     assert set(codings["origin"]) == {"manual"}
     assert (riverside.memos("coding")["author"].isin(["ana", "ben"])).all()
+
+
+def test_the_projects_report_parameters_fit_the_notebooks(riverside):
+    # build_example copies corpora/riverside/report.yaml, which `workbench report` reads; every
+    # notebook and parameter it names must exist, or `make demo` stops before running.
+    kept = Path(riverside.path) / "report.yaml"
+    assert kept.read_bytes() == (RIVERSIDE / "report.yaml").read_bytes()
+    defined = {p.stem: defined_parameters(p) for p in sorted(NOTEBOOKS.glob("*.py"))}
+    chosen = read_parameters(kept, defined)
+    # The example's story (/work/shared/USERS.md): repair work against the outage's stale
+    # inputs, the threshold change, the coders ana and ben.
+    assert chosen["05_triangulation"]["CODES"] == ["manual-verification", "workarounds"]
+    assert chosen["04_logs"]["CHANGE"] == chosen["05_triangulation"]["EVENT"] == \
+        "threshold-change"
+    assert chosen["03_reliability"]["CODERS"] == ["ana", "ben"]

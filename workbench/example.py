@@ -5,17 +5,21 @@ observation log, the sociotechnical codebook, the example hand coding by two inv
 (ana codes everything, ben six interviews blind) located by their quotes, the generated
 deployment logs of the alert (``logs.duckdb``), the timeline, the crosswalk between the
 qualitative attributes and the log keys (``keys.yaml``), and ana's references placing
-interview answers at timeline events (``references.csv``).
+interview answers at timeline events (``references.csv``). The example's analysis choices
+(``report.yaml``: the repair codes, the threshold change, the coders to compare) are copied into
+the project folder, where ``workbench report`` finds them.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from workbench.errors import ProjectError
 from workbench.project import Project
+from workbench.report.parameters import PARAMETERS_FILE
 
 #: The example corpus shipped in the repository, next to the package.
 RIVERSIDE = Path(__file__).resolve().parents[1] / "corpora" / "riverside"
@@ -29,7 +33,9 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
 
     Interviews are joined to ``participants.csv`` (role, ward, shift, tenure), field notes to
     the observers' log ``observations.csv`` (date, ward, shift, observer); survey respondents
-    become cases with their answers' other columns as attributes.
+    become cases with their answers' other columns as attributes. The corpus's
+    ``report.yaml``, when it has one, is copied to ``directory`` as the project's report
+    parameters (:mod:`workbench.report.parameters`).
     """
     corpus = Path(corpus)
     if not (corpus / "timeline.yaml").is_file():
@@ -57,6 +63,8 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
         if (corpus / "references.csv").is_file():
             refer_turns(project, pd.read_csv(corpus / "references.csv", comment="#",
                                              keep_default_na=False))
+    if (corpus / PARAMETERS_FILE).is_file():
+        shutil.copyfile(corpus / PARAMETERS_FILE, Path(project.path) / PARAMETERS_FILE)
     return project
 
 

@@ -82,6 +82,19 @@ def test_report_writes_notebooks_html_and_manifest(runs):
     assert manifest["start_time"] <= manifest["end_time"]
 
 
+def test_example_compares_around_the_threshold_change(runs):
+    # The example's report.yaml (copied by build_example) sets 04_logs' CHANGE: the
+    # countermetric is split at the threshold change (timeline.yaml: 2025-04-21), the change
+    # USERS.md says the report must weigh, not at the middle moment (governance-review).
+    _, first, _ = runs
+    executed = nbformat.read(first / "04_logs.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "before vs after threshold-change (2025-04-21)" in printed
+    recorded = {n["name"]: n["parameters"] for n in _manifest(first)["notebooks"]}
+    assert recorded["04_logs"]["CHANGE"] == "threshold-change"
+    assert recorded["01_corpus"]["GROUP_BY"] == ["role", "ward"]
+
+
 def test_run_ids_sort_by_time(runs):
     _, first, second = runs
     assert sorted([second.name, first.name]) == [first.name, second.name]
@@ -125,8 +138,9 @@ def test_failing_notebook_stops_with_its_cell_and_keeps_partial(runs, tmp_path):
     project_dir, _, _ = runs
     write(tmp_path / "notebooks", "02_broken.py", BROKEN)
     with pytest.raises(ReportError) as caught:
+        # parameters={}: the example's report.yaml is written for the repository's notebooks.
         run_report(project_dir, out=tmp_path / "out", notebooks_dir=tmp_path / "notebooks",
-                   progress=False)
+                   progress=False, parameters={})
     message = str(caught.value)
     # Cell 5 counted from 1: markdown, parameters, injected parameters, print, raise.
     assert caught.value.code == "WB-REPORT-010"
@@ -145,5 +159,6 @@ def test_cli_refuses_unknown_notebook_and_missing_parameters(runs, tmp_path, cap
     assert "WB-REPORT-002" in capsys.readouterr().err
     write(tmp_path, "01_plain.py", "# %%\nprint('no parameters')\n")
     with pytest.raises(ReportError, match="WB-REPORT-003.*01_plain.py"):
-        run_report(project_dir, notebooks_dir=tmp_path, out=tmp_path / "out", progress=False)
+        run_report(project_dir, notebooks_dir=tmp_path, out=tmp_path / "out", progress=False,
+                   parameters={})
     assert not (tmp_path / "out").exists()

@@ -3,6 +3,8 @@ digests of what went in and what came out (``provenance.json``).
 
 * :mod:`.execute` - ``run_report``: each notebook run on its own copy of the project, written
   as ``.ipynb`` and HTML;
+* :mod:`.parameters` - a project's analysis choices per notebook (``report.yaml``), checked
+  before anything runs;
 * :mod:`.provenance` - the digests of inputs and output cells, the environment, the git state;
 * :mod:`.manifest` - ``provenance.json`` and the "Provenance" cell of each notebook;
 * :mod:`.pages` - each notebook's standalone HTML page, charts interactive, nothing fetched;

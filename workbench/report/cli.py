@@ -19,8 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "standalone HTML page of it (interactive charts, nothing fetched), "
         "ro-crate-metadata.json and provenance.json: the SHA-256 of every input (documents, "
         "codebook, codings per coder, log loads), of every output cell and of every other file "
-        "of the run, the parameters, package versions, Python, platform and git commit. The "
-        "project itself is not changed.")
+        "of the run, the parameters each notebook ran with, package versions, Python, platform "
+        "and git commit. The analysis choices (codes, coder, event) come from --parameters "
+        "FILE or else DIR/report.yaml. The project itself is not changed.")
     command.add_argument("dir", type=Path, help="the project folder")
     command.add_argument("--notebooks", default=None,
                          help="comma-separated notebook names, e.g. 01_corpus,04_logs "
@@ -30,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument("--sign", type=Path, default=None, metavar="PRIVATE_KEY",
                          help="sign provenance.json with this Ed25519 private key (from "
                          "'workbench keygen'), writing provenance.json.sig beside it")
+    command.add_argument("--parameters", type=Path, default=None, metavar="FILE",
+                         help="a YAML file of analysis choices per notebook (top-level keys: "
+                         "notebook names or 'all'; each maps parameter NAME to a value); "
+                         "default DIR/report.yaml when the project holds one")
     command.set_defaults(run=_report)
     checker = subparsers.add_parser(
         "verify", help="check an executed report against its project",
@@ -69,7 +74,8 @@ def _report(args: argparse.Namespace) -> None:
 
     names = [n.strip() for n in args.notebooks.split(",") if n.strip()] if args.notebooks \
         else None
-    print(f"wrote {run_report(args.dir, names, args.out, sign=args.sign)}")
+    run = run_report(args.dir, names, args.out, sign=args.sign, parameters=args.parameters)
+    print(f"wrote {run}")
 
 
 def _verify(args: argparse.Namespace) -> None:

@@ -13,6 +13,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +30,12 @@ from workbench.report import provenance
 from workbench.report.crate import write_crate
 from workbench.report.manifest import MANIFEST, Run, provenance_cell, write_manifest
 from workbench.report.pages import notebook_html
+from workbench.report.parameters import (
+    PARAMETERS_FILE,
+    defined_parameters,
+    notebook_parameters,
+    read_parameters,
+)
 from workbench.report.progress import Progress
 from workbench.report.signing import SIGNATURE, load_private_key, sign_manifest
 from workbench.store import default_user
@@ -54,11 +61,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _notebook_paths(folder: Path, names: list[str] | None) -> list[Path]:
+def _available(folder: Path) -> dict[str, Path]:
+    """Every notebook of ``folder`` by name; refused when there is none."""
     available = {p.stem: p for p in sorted(folder.glob("*.py"))}
     if not available:
         raise ReportError(1, f"{folder} holds no notebooks (jupytext .py files). Pass the "
                           "folder of the analysis notebooks.")
+    return available
+
+
+def _notebook_paths(available: dict[str, Path], folder: Path,
+                    names: list[str] | None) -> list[Path]:
     unknown = [n for n in names or [] if n not in available]
     if unknown:
         raise ReportError(2, f"no notebook named {', '.join(unknown)} in {folder}; the "
@@ -66,7 +79,7 @@ def _notebook_paths(folder: Path, names: list[str] | None) -> list[Path]:
     return [available[n] for n in names] if names else list(available.values())
 
 
-def with_parameters(path: Path, parameters: dict[str, str]) -> nbformat.NotebookNode:
+def with_parameters(path: Path, parameters: dict) -> nbformat.NotebookNode:
     """The notebook at ``path`` with a cell setting ``parameters`` after its parameters cell
     (papermill's convention: tagged ``injected-parameters``)."""
     notebook = jupytext.read(path)
@@ -143,10 +156,21 @@ def run_notebook(notebook, name: str, project_dir: Path, *, skip: Path, partial:
     progress.finished(name, code, time.monotonic() - started)
 
 
+def _chosen(parameters: str | Path | Mapping | None,
+            project_dir: Path) -> str | Path | Mapping | None:
+    """The parameters file to read: the one given, else the project's ``report.yaml`` if it
+    has one."""
+    if parameters is not None:
+        return parameters
+    kept = project_dir / PARAMETERS_FILE
+    return kept if kept.is_file() else None
+
+
 def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
                out: str | Path | None = None, *, notebooks_dir: str | Path = NOTEBOOKS,
                corpus: str | Path = RIVERSIDE, progress: bool = True,
-               sign: str | Path | None = None) -> Path:
+               sign: str | Path | None = None,
+               parameters: str | Path | Mapping | None = None) -> Path:
     """Execute the analysis notebooks against the project in ``project_dir``.
 
     Parameters
@@ -162,6 +186,10 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
         pipe (:class:`~workbench.report.progress.Progress`).
     sign : an Ed25519 private key (PEM, from ``workbench keygen``) to sign ``provenance.json``
         with (:mod:`~workbench.report.signing`); checked before anything runs.
+    parameters : the analysis choices per notebook: a YAML file or a mapping
+        (:mod:`~workbench.report.parameters`); default ``<project_dir>/report.yaml`` when the
+        project holds one. Checked before anything runs; each notebook's parameters are
+        recorded in ``provenance.json``.
 
     Returns
     -------
@@ -172,9 +200,14 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
     """
     project_dir = Path(project_dir).resolve()
     key = load_private_key(sign) if sign is not None else None
-    paths = _notebook_paths(Path(notebooks_dir), notebooks)
-    parameters = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
-    prepared = [(path, with_parameters(path, parameters)) for path in paths]
+    available = _available(Path(notebooks_dir))
+    paths = _notebook_paths(available, Path(notebooks_dir), notebooks)
+    defined = {name: defined_parameters(path) for name, path in available.items()}
+    chosen = read_parameters(_chosen(parameters, project_dir), defined)
+    common = {"PROJECT": WORKING_PROJECT, "CORPUS": str(Path(corpus).resolve())}
+    given = {p.stem: {**common, **notebook_parameters(chosen, p.stem, defined[p.stem])}
+             for p in paths}
+    prepared = [(path, with_parameters(path, given[path.stem])) for path in paths]
     with Project.open(project_dir) as project:
         inputs = provenance.input_digests(project)
     folder = Path(out) if out is not None else project_dir / "reports"
@@ -190,9 +223,10 @@ def run_report(project_dir: str | Path, notebooks: list[str] | None = None,
         executed.append((path, notebook))
         digests.append(provenance.output_digests(notebook, path.stem))
     run = Run(run_id=identifier, project=project_dir, started=started, ended=_now(),
-              parameters=parameters,
+              parameters=common,
               notebooks=tuple({"name": p.stem, "source_sha256": provenance.sha256(p.read_bytes()),
-                               "executed": f"{p.stem}.ipynb", "html": f"{p.stem}.html"}
+                               "executed": f"{p.stem}.ipynb", "html": f"{p.stem}.html",
+                               "parameters": given[p.stem]}
                               for p, _ in executed),
               inputs=inputs, outputs=pd.concat(digests, ignore_index=True),
               environment=provenance.environment(NOTEBOOKS.parent),

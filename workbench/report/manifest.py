@@ -21,7 +21,13 @@ UNHASHED = (MANIFEST, f"{MANIFEST}.sig")
 
 @dataclass(frozen=True)
 class Run:
-    """The facts of one report run, gathered before and after its notebooks execute."""
+    """The facts of one report run, gathered before and after its notebooks execute.
+
+    ``parameters`` are those every notebook got (``PROJECT``, ``CORPUS``); each entry of
+    ``notebooks`` holds ``name``, ``source_sha256``, ``executed``, ``html`` and
+    ``parameters``: all the parameters that notebook ran with (those of the parameters file
+    added), which ``verify`` runs it with again.
+    """
 
     run_id: str
     project: Path
@@ -82,12 +88,13 @@ def provenance_cell(run: Run, notebook: str) -> nbformat.NotebookNode:
     cells = run.outputs[run.outputs["notebook"] == notebook]
     commit = run.code["git_commit"] or "unknown (no git)"
     dirty = {True: " with uncommitted changes", False: "", None: ""}[run.code["dirty"]]
+    given = next((n.get("parameters") for n in run.notebooks if n["name"] == notebook), None)
     lines = [
         "## Provenance",
         "",
         f"- **Run** `{run.run_id}`, from {run.started} to {run.ended} (UTC)",
         f"- **Project** `{run.project}`; parameters "
-        + ", ".join(f"`{k} = {v!r}`" for k, v in run.parameters.items()),
+        + ", ".join(f"`{k} = {v!r}`" for k, v in (given or run.parameters).items()),
         f"- **Inputs** hashed (SHA-256): {inputs}; coders: {', '.join(run.coders) or 'none'}",
         f"- **Analysis code** git commit `{commit}`{dirty}",
         f"- **Python** {run.environment['python'].split()[0]} on {run.environment['platform']}; "

@@ -37,6 +37,10 @@ CHECK_COLUMNS = ["check", "subject", "status", "detail"]
 
 _DIGEST = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _TEXT = {"type": "string"}
+_SCALAR = {"type": ["string", "number", "boolean", "null"]}
+#: A notebook's parameters as recorded: scalars or lists of scalars (``report.yaml``).
+_PARAMETERS = {"type": "object", "additionalProperties": {
+    "anyOf": [_SCALAR, {"type": "array", "items": _SCALAR}]}}
 #: What ``provenance.json`` must hold for a verification (JSON Schema, draft 2020-12).
 MANIFEST_SCHEMA = {
     "type": "object",
@@ -48,7 +52,8 @@ MANIFEST_SCHEMA = {
         "parameters": {"type": "object", "additionalProperties": _TEXT},
         "notebooks": {"type": "array", "items": {
             "type": "object", "required": ["name", "source_sha256", "executed"],
-            "properties": {"name": _TEXT, "source_sha256": _DIGEST, "executed": _TEXT}}},
+            "properties": {"name": _TEXT, "source_sha256": _DIGEST, "executed": _TEXT,
+                           "parameters": _PARAMETERS}}},
         "inputs": {"type": "array", "items": {
             "type": "object", "required": ["kind", "id", "name", "sha256"],
             "properties": {"kind": _TEXT, "id": _TEXT, "name": _TEXT, "sha256": _DIGEST}}},
@@ -260,7 +265,8 @@ def check_sources(manifest: dict, notebooks_dir: Path) -> pd.DataFrame:
 
 def check_rerun(manifest: dict, project_dir: Path, report_dir: Path, notebooks_dir: Path,
                 *, progress: bool) -> pd.DataFrame:
-    """Run each notebook again with the recorded parameters; compare its output digests.
+    """Run each notebook again with its recorded parameters (those of a run from before
+    per-notebook parameters were recorded: the run's); compare its output digests.
 
     A notebook whose source is missing is not run (:func:`check_sources` reports it); one
     whose cell fails is a failed check, its notebook as far as it ran kept in a temporary
@@ -273,7 +279,8 @@ def check_rerun(manifest: dict, project_dir: Path, report_dir: Path, notebooks_d
     shown = Progress(entries, label="verify", enabled=progress)
     for entry in shown:
         name = entry["name"]
-        notebook = with_parameters(notebooks_dir / f"{name}.py", manifest["parameters"])
+        notebook = with_parameters(notebooks_dir / f"{name}.py",
+                                   entry.get("parameters", manifest["parameters"]))
         try:
             run_notebook(notebook, name, project_dir, skip=report_dir.parent, progress=shown,
                          partial=kept / f"{name}.partial.ipynb")
