@@ -133,21 +133,28 @@ project.history().tail(3)[["at", "actor", "action", "entity_id", "after"]]
 import tempfile
 
 laptops = Path(tempfile.mkdtemp(prefix="three-laptops-"))
-lead = Project.open(project.copy_for("lead", laptops / "lead"), user="lead")
-for coder in ("cy", "dee"):
-    lead.copy_for(coder, laptops / coder, blind=True)
+team_ready = holds.lacks("documents", "codebook")
+if team_ready:
+    print(team_ready)
+else:
+    lead = Project.open(project.copy_for("lead", laptops / "lead"), user="lead")
+    for coder in ("cy", "dee"):
+        lead.copy_for(coder, laptops / coder, blind=True)
 
 # %% [markdown]
-# On their own laptops, cy and dee each code a little of interview P02.
+# On their own laptops, cy and dee each code a few sentences of the project's first document
+# with its two most used codes: the same first sentence alike, then one sentence each.
 
 # %%
-P02 = "interview_P02.txt"
-with Project.open(laptops / "cy", user="cy") as cy:
-    cy.code_text(P02, "four of us for twenty-eight beds", "staffing")
-    cy.code_text(P02, "The thirty-minute thing is the problem.", "rules-and-protocols")
-with Project.open(laptops / "dee", user="dee") as dee:
-    dee.code_text(P02, "four of us for twenty-eight beds", "staffing")
-    dee.code_text(P02, "pulling their cannula out for the third time", "workflow-fit")
+if not team_ready:
+    sentences = project.segments("sentence")
+    first_document = sentences[sentences["document"] == holds.documents[0]].head(3)
+    TEAM_CODES = list(holds.codes[:2])
+    for coder, later in (("cy", 1), ("dee", 2)):
+        with Project.open(laptops / coder, user=coder) as copy:
+            copy.code_segment(first_document["segment_id"].iloc[0], TEAM_CODES[0])
+            if later < len(first_document):
+                copy.code_segment(first_document["segment_id"].iloc[later], TEAM_CODES[-1])
 
 # %% [markdown]
 # Back with the lead: one merge, one transaction. The report says what each copy added and
@@ -155,9 +162,11 @@ with Project.open(laptops / "dee", user="dee") as dee:
 # has, a memo edited on both sides); merging the same copy again adds nothing.
 
 # %%
-report = lead.merge([laptops / "cy", laptops / "dee"])
-print(report)
+if not team_ready:
+    report = lead.merge([laptops / "cy", laptops / "dee"])
+    print(report)
 
 # %%
-lead.agreement(["cy", "dee"], codes=["staffing", "rules-and-protocols", "workflow-fit"])[
-    ["code", "alpha", "percent_agreement", "coded_by_cy", "coded_by_dee"]].round(3)
+if not team_ready:
+    display(lead.agreement(["cy", "dee"], codes=TEAM_CODES)[
+        ["code", "alpha", "percent_agreement", "coded_by_cy", "coded_by_dee"]].round(3))

@@ -22,6 +22,17 @@ RIVERSIDE = REPO / "corpora" / "riverside"
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory) -> Path:
+    """One folder for the static model distilled from the bundled MiniLM (30-130 s on two
+    cores), set as ``WORKBENCH_MODEL_CACHE`` for the whole session, kernels and subprocesses
+    included, so it is distilled once per test run and never read from the user's cache."""
+    folder = tmp_path_factory.mktemp("models")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_MODEL_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """An empty project in a temporary folder, acting as coder 'ana'."""

@@ -1,5 +1,5 @@
-"""Fixtures for semantic assistance: a small project of real text files, and one folder for
-the distilled static model per test session (distilling takes about half a minute)."""
+"""Fixtures for semantic assistance: a small project of real text files; the distilled static
+model's folder is the session's (``model_cache`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -27,16 +27,9 @@ LATER = ("Interviewer: Anything else?\n"
          "P03: The alarms kept ringing. I silenced the alarm.\n")
 
 
-@pytest.fixture(scope="session")
-def model_cache(tmp_path_factory) -> Path:
-    """One folder for the distilled static model, shared by this session's tests."""
-    return tmp_path_factory.mktemp("models")
-
-
 @pytest.fixture
-def offline_models(model_cache, monkeypatch) -> Path:
-    """Point the static model's cache at the session folder."""
-    monkeypatch.setenv("WORKBENCH_MODEL_CACHE", str(model_cache))
+def offline_models(model_cache) -> Path:
+    """The session's folder for the distilled static model (tests/conftest.py sets it)."""
     return model_cache
 
 

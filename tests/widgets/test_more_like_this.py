@@ -10,16 +10,9 @@ from tests.widgets.test_coding_view import send
 from workbench.widgets import CodingView
 
 
-@pytest.fixture(scope="module")
-def models(tmp_path_factory):
-    """One temporary folder for the distilled static model (distilled once, ~30 s)."""
-    return tmp_path_factory.mktemp("models")
-
-
 @pytest.fixture
-def view(study, models, monkeypatch):
+def view(study):
     """The widget on interview_N07, with the default (static) backend."""
-    monkeypatch.setenv("WORKBENCH_MODEL_CACHE", str(models))
     return CodingView(study, coder="ana", document="interview_N07.txt")
 
 

@@ -1,8 +1,11 @@
 """"More like this" in a real JupyterLab: select with the mouse, list the passages like it,
 open one (in another document) and code it.
 
-The static model is distilled first in this process into a temporary folder the notebook's
-kernel is pointed at (``WORKBENCH_MODEL_CACHE``), so the widget's search does not wait for it.
+The static model is distilled first in this process, into the session's folder
+(``WORKBENCH_MODEL_CACHE``, which the Jupyter server and its kernel inherit), and the notebook
+searches once before the widget opens, as a researcher who searched before would have: the
+test is of the widget, not of the first load of the model (which can outlast the widget's
+reply window on a loaded two-core machine; the widget then shows the answer when it comes).
 """
 
 from __future__ import annotations
@@ -28,17 +31,14 @@ NOTEBOOK = "similar.ipynb"
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, model_cache):
     root = tmp_path_factory.mktemp("lab")
-    models = tmp_path_factory.mktemp("models")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_MODEL_CACHE", str(models))
-        with build_study(root) as project:
-            project.similar("a first search distils the static model", top=1)
+    with build_study(root) as project:
+        project.similar("a first search distils the static model", top=1)
     write_notebook(root / NOTEBOOK, [
-        f"import os\nos.environ['WORKBENCH_MODEL_CACHE'] = {str(models)!r}\n"
         "from workbench import Project\nfrom workbench.widgets import CodingView\n\n"
-        "project = Project.open('study', user='ana')",
+        "project = Project.open('study', user='ana')\n"
+        "project.similar('a search loads the model in this kernel', top=1);",
         "CodingView(project, coder='ana', document='interview_N07.txt')",
     ])
     server = start_lab(root, tmp_path_factory.mktemp("jupyter"))
