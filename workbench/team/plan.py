@@ -23,6 +23,7 @@ merge is decided whole before any of it is stored (:mod:`.merge`). The rules:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -303,12 +304,27 @@ def _later(memo: dict, ours: dict) -> bool:
     return (memo["updated_at"], memo["text"]) > (ours["updated_at"], ours["text"])
 
 
-def _settle_memo(ours: dict, memo: dict, since: str) -> tuple[bool, dict | None]:
+def _texts_at_copy(there: Snapshot) -> dict[str, str]:
+    """The text each memo the copy edited had when the copy was made (from the copy's own
+    audit rows: the first edit's text before)."""
+    log = there.audit[(there.audit["seq"] > there.audit_from) & (there.audit["entity"] == "memo")
+                      & there.audit["action"].isin(["edit memo", "merge memo edit"])]
+    first = log.drop_duplicates("entity_id")
+    return {m: json.loads(b)["text"] for m, b in zip(first["entity_id"], first["before"],
+                                                     strict=True)}
+
+
+def _settle_memo(ours: dict, memo: dict, since: str, at_copy: str | None
+                 ) -> tuple[bool, dict | None]:
     """(whether the copy's text is taken, the finding) for a memo both sides hold whose
     texts differ: the later edit is the memo's text; the other is listed when both sides
-    edited it since the copy was made (``since``: ``""`` when unknown, as for a ``.qdpx``)."""
+    edited it since the copy was made (``since``: ``""`` when unknown, as for a ``.qdpx``;
+    ``at_copy``: the memo's text then, if the copy edited it). This project's text counts as
+    edited when it changed after ``since`` or is no longer ``at_copy`` (an edit from another
+    copy merged here, made before this copy was handed out)."""
     take = _later(memo, ours)
-    edited_there, edited_here = memo["updated_at"] > since, ours["updated_at"] > since
+    edited_there = memo["updated_at"] > since
+    edited_here = ours["updated_at"] > since or at_copy not in (None, ours["text"])
     if take and not edited_here:
         return True, _finding("memo edited in the copy", coder=memo["author"],
                               detail=f"{memo['memo_id']}: the copy's text is taken")
@@ -328,13 +344,14 @@ def plan_memos(here: Snapshot, there: Snapshot, maps: dict[str, dict[str, str]]
     ``maps`` holds the document, code and coding id maps, keyed by target kind."""
     mine = {m["memo_id"]: m for m in here.memos.to_dict("records")}
     keys = {(m["target_kind"], m["target_id"], m["author"], m["text"]) for m in mine.values()}
-    since = there.copied_at or ""
+    since, at_copy = there.copied_at or "", _texts_at_copy(there)
     add, edits, not_taken, found = [], [], [], []
     for memo in there.memos.to_dict("records"):
         ours = mine.get(memo["memo_id"])
         if ours is not None:
             if ours["text"] != memo["text"]:
-                take, finding = _settle_memo(ours, memo, since)
+                take, finding = _settle_memo(ours, memo, since,
+                                             at_copy.get(memo["memo_id"]))
                 if take:
                     edits.append(memo)
                 elif finding:
