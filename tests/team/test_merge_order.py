@@ -118,3 +118,18 @@ def test_one_coder_making_the_same_coding_on_two_laptops_keeps_the_first_made(le
         found = pd.concat([r.findings for r in ends[2]])
         twice = found[found["finding"] == "same coding under two ids"]
         assert twice["coder"].tolist() == ["ana"] and made["laptop"] in twice["detail"].iloc[0]
+
+
+def test_the_same_memo_on_the_same_coding_from_two_laptops_is_kept_once(lead, tmp_path):
+    doc = doc_id(lead)
+    for laptop in ("laptop", "desktop"):
+        lead.copy_for("ana", tmp_path / laptop)
+        with Project.open(tmp_path / laptop, user="ana") as copy:
+            copy.code(doc, *span(P01, "a paper list"), "workaround", memo="on paper")
+    copies = [tmp_path / "laptop", tmp_path / "desktop"]
+    for memos, codings, *_ in _leads(lead, tmp_path, [copies, copies[::-1]]):
+        # one coding, one memo on it, in either order (which laptop's memo id it is depends
+        # on the order: README, Team coding across machines)
+        assert len(codings) == 1
+        assert memos[["target_id", "text"]].values.tolist() == [[codings["coding_id"][0],
+                                                                 "on paper"]]

@@ -17,22 +17,22 @@ merge is decided whole before any of it is stored (:mod:`.merge`). The rules:
   way (not added, or set aside here), so merging twice or in any order gives one result;
 - memos come along by id (or, from another program, by content); when the two sides' texts
   of a memo differ, the later edit (``updated_at``, ties by text) is its text, whichever
-  side it was made on, and when both sides edited it since the copy was made the other text
-  is listed and kept in the audit log: a total rule, so the merge order does not matter.
+  side it was made on (:mod:`.memo_plan`): a total rule, so the merge order does not matter.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pandas as pd
 
 from workbench.coding.layers import check_person
 from workbench.errors import CodingError, TeamError
+from workbench.team.memo_plan import plan_memos
+from workbench.team.report import FINDING_COLUMNS
+from workbench.team.report import finding_row as _finding
 from workbench.team.snapshot import Snapshot
 
-FINDING_COLUMNS = ["source", "finding", "coder", "document", "code", "n", "detail"]
 _KEY = ["doc_id", "start", "end", "code_id", "coder"]
 
 
@@ -54,12 +54,6 @@ class Plan:
     memos_not_taken: list[dict]
     audit: pd.DataFrame
     findings: pd.DataFrame
-
-
-def _finding(finding: str, *, coder: str = "", document: str = "", code: str = "",
-             n: int = 1, detail: str = "") -> dict:
-    return {"finding": finding, "coder": coder, "document": document, "code": code, "n": n,
-            "detail": detail}
 
 
 def _place(doc, digest_of: dict[str, str], by_digest: dict[str, str], names: set[str]
@@ -286,95 +280,6 @@ def _clashes(add: pd.DataFrame, others: pd.DataFrame, here: Snapshot) -> list[di
             for r in both.itertuples(index=False)]
 
 
-def _memo_target(memo: dict, here: Snapshot, maps: dict[str, dict[str, str]]) -> str | None:
-    """The memo's target id here; ``""`` when its target is not here."""
-    kind, target = memo["target_kind"], memo["target_id"]
-    if kind == "project":
-        return None
-    if kind == "case":
-        return target if target in here.case_ids else maps["case"].get(target, "")
-    if kind == "code" and target in set(here.codes["code_id"]):
-        return target
-    return maps[kind].get(target, "")
-
-
-def _later(memo: dict, ours: dict) -> bool:
-    """Whether ``memo``'s edit is later than ``ours``: by ``updated_at``, ties broken by the
-    text, so the order is total and any merge order ends with the same text."""
-    return (memo["updated_at"], memo["text"]) > (ours["updated_at"], ours["text"])
-
-
-def _texts_at_copy(there: Snapshot) -> dict[str, str]:
-    """The text each memo the copy edited had when the copy was made (from the copy's own
-    audit rows: the first edit's text before)."""
-    log = there.audit[(there.audit["seq"] > there.audit_from) & (there.audit["entity"] == "memo")
-                      & there.audit["action"].isin(["edit memo", "merge memo edit"])]
-    first = log.drop_duplicates("entity_id")
-    return {m: json.loads(b)["text"] for m, b in zip(first["entity_id"], first["before"],
-                                                     strict=True)}
-
-
-def _settle_memo(ours: dict, memo: dict, since: str, at_copy: str | None
-                 ) -> tuple[bool, dict | None]:
-    """(whether the copy's text is taken, the finding) for a memo both sides hold whose
-    texts differ: the later edit is the memo's text; the other is listed when both sides
-    edited it since the copy was made (``since``: ``""`` when unknown, as for a ``.qdpx``;
-    ``at_copy``: the memo's text then, if the copy edited it). This project's text counts as
-    edited when it changed after ``since`` or is no longer ``at_copy`` (an edit from another
-    copy merged here, made before this copy was handed out)."""
-    take = _later(memo, ours)
-    edited_there = memo["updated_at"] > since
-    edited_here = ours["updated_at"] > since or at_copy not in (None, ours["text"])
-    if take and not edited_here:
-        return True, _finding("memo edited in the copy", coder=memo["author"],
-                              detail=f"{memo['memo_id']}: the copy's text is taken")
-    if not (edited_there and edited_here):
-        return take, None
-    later, earlier = (memo, ours) if take else (ours, memo)
-    side = "the copy's" if take else "this project's"
-    return take, _finding("memo edited on both sides", coder=memo["author"], detail=(
-        f"{memo['memo_id']}: the later edit ({side}, {later['updated_at']}) is the memo's "
-        f"text: {later['text']!r}; the other ({earlier['updated_at']}), kept in the audit "
-        f"log: {earlier['text']!r}. Edit the memo to settle it."))
-
-
-def plan_memos(here: Snapshot, there: Snapshot, maps: dict[str, dict[str, str]]
-               ) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
-    """Decide the copy's memos: (to add, edits to take, edits not taken, findings).
-    ``maps`` holds the document, code and coding id maps, keyed by target kind."""
-    mine = {m["memo_id"]: m for m in here.memos.to_dict("records")}
-    keys = {(m["target_kind"], m["target_id"], m["author"], m["text"]) for m in mine.values()}
-    since, at_copy = there.copied_at or "", _texts_at_copy(there)
-    add, edits, not_taken, found = [], [], [], []
-    for memo in there.memos.to_dict("records"):
-        ours = mine.get(memo["memo_id"])
-        if ours is not None:
-            if ours["text"] != memo["text"]:
-                take, finding = _settle_memo(ours, memo, since,
-                                             at_copy.get(memo["memo_id"]))
-                if take:
-                    edits.append(memo)
-                elif finding:
-                    not_taken.append(memo)
-                found += [finding] if finding else []
-            continue
-        target = _memo_target(memo, here, maps)
-        if target == "":
-            found.append(_finding("memo left out", coder=memo["author"], detail=(
-                f"{memo['memo_id']} is on {memo['target_kind']} '{memo['target_id']}', which "
-                "is not in this project")))
-        elif (memo["target_kind"], target, memo["author"], memo["text"]) not in keys:
-            try:
-                check_person(memo["author"], role="memo author")
-            except CodingError as err:
-                raise TeamError(6, f"{there.label}: memo {memo['memo_id']} cannot be merged: "
-                                f"{err.message} Nothing was merged.") from err
-            add.append({**memo, "target_id": target})
-    if add:
-        found.append(_finding("memos added", n=len(add)))
-    return add, edits, not_taken, found
-
-
 def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
            with_audit: bool, documents: str = "list") -> Plan:
     """Decide the whole merge of ``there`` into ``here``; raise before anything is written.
@@ -389,7 +294,7 @@ def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
         here, there, doc_map, code_map, coders, set(imported["doc_id"]))
     cases = {c: c for c in imported["case_id"] if isinstance(c, str)}
     maps = {"document": doc_map, "code": code_map, "coding": coding_map, "case": cases}
-    memos, edits, not_taken, memo_found = plan_memos(here, there, maps)
+    memos, edits, not_taken, memo_found = plan_memos(here, there, maps, set_aside)
     last = max(there.audit_from, int(here.meta.get(f"merged.{there.source_id}", 0)))
     audit = there.audit[there.audit["seq"] > last] if with_audit else there.audit.iloc[:0]
     findings = pd.DataFrame(found + code_found + coding_found + memo_found,
