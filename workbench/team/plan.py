@@ -13,8 +13,8 @@ merge is decided whole before any of it is stored (:mod:`.merge`). The rules:
 - a coding is the same coding when it has the same id; a coding removed in the copy is
   removed here too (removals only ever add up). The same document, span, code and coder
   under two ids (a coder's second laptop, another program's ids) is one coding: the side
-  holding the one made first (``created_at``, ties by id) keeps it, the other side's gives
-  way (not added, or set aside here), so merging twice or in any order gives one result;
+  holding the one made first (``created_at``) keeps it, the other side's gives way (not
+  added, or set aside here), so merging twice or in any order gives one result;
 - memos come along by id (or, from another program, by content); when the two sides' texts
   of a memo differ, the later edit (``updated_at``, ties by text) is its text, whichever
   side it was made on (:mod:`.memo_plan`): a total rule, so the merge order does not matter.
@@ -219,29 +219,34 @@ def plan_codings(here: Snapshot, there: Snapshot, doc_map: dict[str, str],
 
 
 def _earliest(codings: pd.DataFrame) -> pd.DataFrame:
-    """Per (document, span, code, coder): the earliest coding, by created_at, then id."""
-    first = codings.sort_values(["created_at", "coding_id"]).drop_duplicates(_KEY)
-    return first[[*_KEY, "coding_id", "created_at"]]
+    """Per (document, span, code, coder): the earliest coding, by created_at, then id.
+
+    Times are compared as instants (ISO 8601, RFC 3339), not as text: a ``.qdpx`` from
+    another program writes them with other offsets and precisions; a time that is not one
+    counts as the latest."""
+    made = pd.to_datetime(codings["created_at"], utc=True, format="ISO8601", errors="coerce")
+    frame = codings.assign(made=made.fillna(pd.Timestamp.max.tz_localize("UTC")))
+    first = frame.sort_values(["made", "coding_id"]).drop_duplicates(_KEY)
+    return first[[*_KEY, "coding_id", "created_at", "made"]]
 
 
 def _settle_duplicates(incoming: pd.DataFrame, others: pd.DataFrame
                        ) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], pd.DataFrame]:
     """Settle the same coding (coder, document, span, code) held by the copy and by this
-    project under different ids: the side holding the earliest one (by ``created_at``, ties
-    by ``coding_id``, so the rule is total) keeps its codings, the other side's give way to
-    it. The outcome is the same whichever copy is merged first.
+    project under different ids: the side holding the earliest one (by ``created_at``)
+    keeps its codings, the other side's give way to it, so the outcome is the same whichever
+    copy is merged first. Made at the same instant, this project's is kept: a ``.qdpx`` is
+    read with new coding ids each time, so merging it again must not swap its codings.
 
     Returns
     -------
     tuple : (the copy's codings to add; the copy's id -> the id kept here, for codings not
     added; this project's id -> the copy's id kept, for codings set aside here; one row per
-    such coding held twice: _KEY, coding_id, created_at (the copy's earliest), coding_id_here,
-    created_at_here, copy_kept).
+    such coding held twice: _KEY, coding_id, created_at, made (the copy's earliest, its time
+    as an instant), coding_id_here, created_at_here, made_here, copy_kept).
     """
     twice = _earliest(incoming).merge(_earliest(others), on=_KEY, suffixes=("", "_here"))
-    twice["copy_kept"] = (twice["created_at"] < twice["created_at_here"]) | (
-        (twice["created_at"] == twice["created_at_here"])
-        & (twice["coding_id"] < twice["coding_id_here"]))
+    twice["copy_kept"] = twice["made"] < twice["made_here"]
     here_wins = twice.loc[~twice["copy_kept"], [*_KEY, "coding_id_here"]]
     giving_way = incoming.merge(here_wins, on=_KEY)
     copy_wins = twice.loc[twice["copy_kept"], [*_KEY, "coding_id"]]
