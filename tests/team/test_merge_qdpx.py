@@ -21,21 +21,23 @@ def _guid(n: int) -> str:
     return f"0C0DE000-0000-4000-8000-{n:012d}"
 
 
-def ben_in_another_program(path):
+def ben_in_another_program(path, *, coder: str = "ben", created: str | None = None):
     """A .qdpx as another program writes it: its own GUIDs, the codebook's code names, the
-    transcript P01 as a text source, and ben's three passages (tests/team/conftest.py)."""
+    transcript P01 as a text source, and ben's three passages (tests/team/conftest.py),
+    coded by ``coder`` at ``created`` (a creationDateTime; none by default)."""
+    stamp = f' creationDateTime="{created}"' if created else ""
     code_guid = {code: _guid(100 + i) for i, code in enumerate(CODES)}
     codes = "".join(f'<Code guid="{code_guid[c]}" name="{name}" isCodable="true"/>'
                     for c, name in CODES.items())
     selections = "".join(
         f'<PlainTextSelection guid="{_guid(200 + i)}" startPosition="{start}" '
-        f'endPosition="{end}"><Coding guid="{_guid(300 + i)}" creatingUser="{USER}">'
+        f'endPosition="{end}"><Coding guid="{_guid(300 + i)}" creatingUser="{USER}"{stamp}>'
         f'<CodeRef targetGUID="{code_guid[code]}"/></Coding></PlainTextSelection>'
         for i, (passage, code) in enumerate(PASSAGES["ben"])
         for start, end in [span(P01, passage)])
     qde = f"""<?xml version="1.0" encoding="UTF-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="ben's coding" origin="QualCoder 3.5">
-  <Users><User guid="{USER}" name="ben"/></Users>
+  <Users><User guid="{USER}" name="{coder}"/></Users>
   <CodeBook><Codes>{codes}</Codes></CodeBook>
   <Sources>
     <TextSource guid="{SOURCE}" name="P01 transcript" plainTextPath="internal://{SOURCE}.txt">
@@ -88,3 +90,23 @@ def test_a_real_nvivo_export_merged_into_the_project_made_from_it_adds_nothing(t
     assert report.added().empty
     # 97 codings in the sample (hand count, tests/refi_qda/test_qdpx_samples.py EXPECTED)
     assert report.findings.query("finding == 'codings already here'")["n"].sum() == 97
+
+
+def test_a_qdpx_coding_made_before_the_same_one_here_is_kept_and_merges_again_unchanged(
+        lead, tmp_path):
+    doc = lead.document("interview_P01.txt").doc_id
+    rows = pd.DataFrame([(doc, *span(P01, passage), code) for passage, code in PASSAGES["ben"]],
+                        columns=["doc_id", "start", "end", "code"])
+    # made here at 10:30 UTC, half an hour after the program's below
+    mine = set(lead.code_many(rows.assign(created_at="2020-01-01T10:30:00.000000+00:00"),
+                              coder="ben"))
+    # 10:00 UTC written with the offset +02:00, as programs do: as text it sorts after 10:30
+    qdpx = ben_in_another_program(tmp_path / "ben.qdpx", created="2020-01-01T12:00:00+02:00")
+    report = lead.merge(qdpx)
+    kept = lead.codings("ben")
+    assert len(kept) == 3 and not mine & set(kept["coding_id"])  # the program's 3 are kept
+    assert set(kept["created_at"]) == {"2020-01-01T12:00:00+02:00"}
+    assert report.findings.query("finding == 'same coding under two ids'")["n"].sum() == 3
+    again = lead.merge(qdpx)  # read with new coding ids, made at the same instant: no swap
+    assert again.added().empty
+    pd.testing.assert_frame_equal(lead.codings("ben"), kept)

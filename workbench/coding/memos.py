@@ -62,6 +62,46 @@ def adopt_memo(conn: sqlite3.Connection, memo: dict, *, source: str) -> None:
                  entity_id=memo["memo_id"], after={**memo, "source": source})
 
 
+def take_memo_edit(conn: sqlite3.Connection, memo: dict, *, source: str) -> None:
+    """Give a memo the text and ``updated_at`` of its edit in another copy of the project
+    (the caller, ``team``, has decided it is the later edit), audited as ``merge memo edit``
+    with the text and time before and after and the ``source``."""
+    row = conn.execute("SELECT text, updated_at FROM memos WHERE memo_id = ?",
+                       (memo["memo_id"],)).fetchone()
+    if row is None:
+        raise CodingError(23, f"no memo '{memo['memo_id']}'. See project.memos().")
+    conn.execute("UPDATE memos SET text = ?, updated_at = ? WHERE memo_id = ?",
+                 (memo["text"], memo["updated_at"], memo["memo_id"]))
+    append_audit(conn, actor=memo["author"], action="merge memo edit", entity="memo",
+                 entity_id=memo["memo_id"], before=dict(row),
+                 after={"text": memo["text"], "updated_at": memo["updated_at"],
+                        "source": source})
+
+
+def note_memo_not_taken(conn: sqlite3.Connection, memo: dict, *, source: str) -> None:
+    """Record in the audit log a memo text from another copy that lost to a later edit
+    here (``team``), so that no text a coder wrote is lost; the memo is unchanged."""
+    append_audit(conn, actor=memo["author"], action="merge memo edit (not taken)",
+                 entity="memo", entity_id=memo["memo_id"],
+                 after={"text": memo["text"], "updated_at": memo["updated_at"],
+                        "source": source})
+
+
+def move_coding_memos(conn: sqlite3.Connection, moves: dict[str, str], actor: str, *,
+                      action: str) -> None:
+    """Move the memos on codings ``moves`` names (old coding id -> new coding id) to the
+    new coding, each audited with its target before and after; text and times stay."""
+    for old, new in moves.items():
+        memo_ids = [r[0] for r in conn.execute(
+            "SELECT memo_id FROM memos WHERE target_kind = 'coding' AND target_id = ?",
+            (old,))]
+        conn.execute("UPDATE memos SET target_id = ? WHERE target_kind = 'coding' AND "
+                     "target_id = ?", (new, old))
+        for memo_id in memo_ids:
+            append_audit(conn, actor=actor, action=action, entity="memo", entity_id=memo_id,
+                         before={"target_id": old}, after={"target_id": new})
+
+
 def forget_memos(conn: sqlite3.Connection, memo_ids: list[str]) -> None:
     """Delete memos from a coder's blind copy (``team.copy_for``), never from a project."""
     conn.executemany("DELETE FROM memos WHERE memo_id = ?", [(m,) for m in memo_ids])

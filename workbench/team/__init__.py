@@ -4,7 +4,9 @@
   without the other coders' codings, for blind coding), recording where it came from;
 * :mod:`.snapshot` - a project or a coder's copy read whole into frames;
 * :mod:`.plan` - deciding a merge: documents matched by id or text, codes through the
-  codebook's merges, codings and memos by id (or by content, for a ``.qdpx``);
+  codebook's merges, codings by id (the same coding under two ids: the first made);
+* :mod:`.memo_plan` - deciding the memos: by id (or by content, for a ``.qdpx``), a memo
+  edited on both sides keeping its later edit;
 * :mod:`.merge` - ``merge_copies``: the decided merge written in one transaction;
 * :mod:`.report` - ``MergeReport``: what was added, left out and found different;
 * :mod:`.cli` - the ``workbench copy-for`` and ``workbench merge`` commands.

@@ -6,7 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 from workbench.coding.codings import adopt_codings, uncode_many
-from workbench.coding.memos import adopt_memo, edit_memo
+from workbench.coding.memos import (
+    adopt_memo,
+    move_coding_memos,
+    note_memo_not_taken,
+    take_memo_edit,
+)
 from workbench.corpus.adopt import adopt_documents
 from workbench.errors import TeamError
 from workbench.store import append_audit, append_audit_rows, set_meta
@@ -31,10 +36,15 @@ def _write(conn: sqlite3.Connection, there: Snapshot, plan: Plan, actor: str) ->
         adopt_documents(conn, there.database, plan.documents, actor, origin=there.label)
     adopt_codings(conn, plan.add, source=there.label)
     uncode_many(conn, plan.remove, actor, action=f"uncode (in {there.label})")
+    same = f"the same coding from {there.label} was made first"
+    uncode_many(conn, list(plan.set_aside), actor, action=f"uncode ({same})")
+    move_coding_memos(conn, plan.set_aside, actor, action=f"move memo ({same})")
     for memo in plan.memos:
         adopt_memo(conn, memo, source=there.label)
     for memo in plan.memo_edits:
-        edit_memo(conn, memo["memo_id"], memo["text"], memo["author"])
+        take_memo_edit(conn, memo, source=there.label)
+    for memo in plan.memos_not_taken:
+        note_memo_not_taken(conn, memo, source=there.label)
     if len(plan.audit):
         append_audit_rows(conn, plan.audit, origin=there.label)
         set_meta(conn, {f"merged.{there.source_id}": str(int(plan.audit["seq"].max()))})

@@ -10,11 +10,14 @@ merge is decided whole before any of it is stored (:mod:`.merge`). The rules:
 - codes are matched by id, and followed through this project's code merges (its codebook
   changelog: codings of a code merged away here come in under the code it went to); a code
   this project does not have, or has retired, keeps its codings out; nothing is guessed;
-- a coding is the same coding when it has the same id, or, for codings from another
-  program, the same document, span, code and coder; a coding removed in the copy is removed
-  here too (removals only ever add up), so merging twice or in any order gives one result;
-- memos likewise; a memo edited in the copy is taken when this project's is unchanged
-  since the copy was made, and listed, with both texts, when both sides edited it.
+- a coding is the same coding when it has the same id; a coding removed in the copy is
+  removed here too (removals only ever add up). The same document, span, code and coder
+  under two ids (a coder's second laptop, another program's ids) is one coding: the side
+  holding the one made first (``created_at``) keeps it, the other side's gives way (not
+  added, or set aside here), so merging twice or in any order gives one result;
+- memos come along by id (or, from another program, by content); when the two sides' texts
+  of a memo differ, the later edit (``updated_at``, ties by text) is its text, whichever
+  side it was made on (:mod:`.memo_plan`): a total rule, so the merge order does not matter.
 """
 
 from __future__ import annotations
@@ -25,29 +28,32 @@ import pandas as pd
 
 from workbench.coding.layers import check_person
 from workbench.errors import CodingError, TeamError
+from workbench.team.memo_plan import plan_memos
+from workbench.team.report import FINDING_COLUMNS
+from workbench.team.report import finding_row as _finding
 from workbench.team.snapshot import Snapshot
 
-FINDING_COLUMNS = ["source", "finding", "coder", "document", "code", "n", "detail"]
 _KEY = ["doc_id", "start", "end", "code_id", "coder"]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """A decided merge: the rows to store and what the report says (``findings``)."""
+    """A decided merge: the rows to store and what the report says (``findings``).
+
+    ``set_aside``: this project's codings that give way to the same coding from the copy
+    (id here -> id kept); ``memo_edits``: the copy's memo texts to take, with their times;
+    ``memos_not_taken``: the copy's edits that lost to a later one here (audited).
+    """
 
     documents: pd.DataFrame
     add: pd.DataFrame
     remove: list[str]
+    set_aside: dict[str, str]
     memos: list[dict]
     memo_edits: list[dict]
+    memos_not_taken: list[dict]
     audit: pd.DataFrame
     findings: pd.DataFrame
-
-
-def _finding(finding: str, *, coder: str = "", document: str = "", code: str = "",
-             n: int = 1, detail: str = "") -> dict:
-    return {"finding": finding, "coder": coder, "document": document, "code": code, "n": n,
-            "detail": detail}
 
 
 def _place(doc, digest_of: dict[str, str], by_digest: dict[str, str], names: set[str]
@@ -171,8 +177,9 @@ def _check_coders(rows: pd.DataFrame, label: str) -> None:
 
 def plan_codings(here: Snapshot, there: Snapshot, doc_map: dict[str, str],
                  code_map: dict[str, str], coders: dict[str, str] | None, imported: set[str]
-                 ) -> tuple[pd.DataFrame, list[str], dict[str, str], list[dict]]:
-    """Decide the copy's codings: (to add, ids to remove, copy id -> id here, findings);
+                 ) -> tuple[pd.DataFrame, list[str], dict[str, str], dict[str, str], list[dict]]:
+    """Decide the copy's codings: (to add, ids to remove, this project's codings set aside
+    for the same coding from the copy (id -> the kept id), copy id -> id here, findings);
     ``imported`` are the documents the merge brings in."""
     rows = _chosen(there.codings, coders, there.label)
     mine = here.codings
@@ -188,25 +195,81 @@ def plan_codings(here: Snapshot, there: Snapshot, doc_map: dict[str, str],
     _check_coders(new[~out], there.label)
     theirs = there.codings["coding_id"]
     others = mine[(mine["status"] == "active") & ~mine["coding_id"].isin(theirs)]
-    matched = new[~out].merge(others[[*_KEY, "coding_id"]].rename(columns={"coding_id": "here"}),
-                              on=_KEY, how="left").drop_duplicates("coding_id")
-    add = matched[matched["here"].isna()].drop(columns=["here", "status"])
-    add = add.astype({"start": "int64", "end": "int64"})
+    incoming = new[~out].astype({"start": "int64", "end": "int64"})
+    add, kept_here, set_aside, twice = _settle_duplicates(incoming, others)
+    add = add.drop(columns=["status"])
     coding_map = {**{c: c for c in rows.loc[known, "coding_id"]},
-                  **dict(zip(matched["coding_id"], matched["here"].fillna(matched["coding_id"]),
-                             strict=True))}
+                  **{c: c for c in incoming["coding_id"]}, **kept_here}
     found = [_finding("codings added", coder=c, n=len(g)) for c, g in add.groupby("coder")]
     found += [_finding("codings removed in the copy", coder=c, n=len(g),
                        detail="removed here too (they stay in the history)")
               for c, g in removed.groupby("coder")]
-    already = pd.concat([rows.loc[known, "coder"], matched.loc[matched["here"].notna(), "coder"]])
+    already = pd.concat([rows.loc[known, "coder"],
+                         incoming.loc[incoming["coding_id"].isin(kept_here), "coder"]])
     found += [_finding("codings already here", coder=c, n=int(n))
               for c, n in already.value_counts().sort_index().items()]
     left = new[out]
     found += [_finding("codings left out", coder=c, n=len(g),
                        detail="their document or code is not matched here (see above)")
               for c, g in left.groupby("coder")]
-    return add, removed["coding_id"].tolist(), coding_map, found + _clashes(add, others, here)
+    found += _twice_found(twice, here, there.label)
+    staying = others[~others["coding_id"].isin(set_aside)]
+    return (add, removed["coding_id"].tolist(), set_aside, coding_map,
+            found + _clashes(add, staying, here))
+
+
+def _earliest(codings: pd.DataFrame) -> pd.DataFrame:
+    """Per (document, span, code, coder): the earliest coding, by created_at, then id.
+
+    Times are compared as instants (ISO 8601, RFC 3339), not as text: a ``.qdpx`` from
+    another program writes them with other offsets and precisions; a time that is not one
+    counts as the latest."""
+    made = pd.to_datetime(codings["created_at"], utc=True, format="ISO8601", errors="coerce")
+    frame = codings.assign(made=made.fillna(pd.Timestamp.max.tz_localize("UTC")))
+    first = frame.sort_values(["made", "coding_id"]).drop_duplicates(_KEY)
+    return first[[*_KEY, "coding_id", "created_at", "made"]]
+
+
+def _settle_duplicates(incoming: pd.DataFrame, others: pd.DataFrame
+                       ) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], pd.DataFrame]:
+    """Settle the same coding (coder, document, span, code) held by the copy and by this
+    project under different ids: the side holding the earliest one (by ``created_at``)
+    keeps its codings, the other side's give way to it, so the outcome is the same whichever
+    copy is merged first. Made at the same instant, this project's is kept: a ``.qdpx`` is
+    read with new coding ids each time, so merging it again must not swap its codings.
+
+    Returns
+    -------
+    tuple : (the copy's codings to add; the copy's id -> the id kept here, for codings not
+    added; this project's id -> the copy's id kept, for codings set aside here; one row per
+    such coding held twice: _KEY, coding_id, created_at, made (the copy's earliest, its time
+    as an instant), coding_id_here, created_at_here, made_here, copy_kept).
+    """
+    twice = _earliest(incoming).merge(_earliest(others), on=_KEY, suffixes=("", "_here"))
+    twice["copy_kept"] = twice["made"] < twice["made_here"]
+    here_wins = twice.loc[~twice["copy_kept"], [*_KEY, "coding_id_here"]]
+    giving_way = incoming.merge(here_wins, on=_KEY)
+    copy_wins = twice.loc[twice["copy_kept"], [*_KEY, "coding_id"]]
+    set_aside = others.merge(copy_wins, on=_KEY, suffixes=("_here", ""))
+    add = incoming[~incoming["coding_id"].isin(giving_way["coding_id"])]
+    return (add, dict(zip(giving_way["coding_id"], giving_way["coding_id_here"], strict=True)),
+            dict(zip(set_aside["coding_id_here"], set_aside["coding_id"], strict=True)), twice)
+
+
+def _twice_found(twice: pd.DataFrame, here: Snapshot, label: str) -> list[dict]:
+    """One finding per coding held twice (see :func:`_settle_duplicates`)."""
+    names = dict(zip(here.documents["doc_id"], here.documents["name"], strict=True))
+    found = []
+    for r in twice.itertuples(index=False):
+        kept = r.coding_id if r.copy_kept else r.coding_id_here
+        other = ("this project's is set aside (removed, kept in the history; its memos move "
+                 "to the kept one)" if r.copy_kept else "the copy's is not added")
+        found.append(_finding("same coding under two ids", coder=r.coder,
+                              document=names.get(r.doc_id, r.doc_id), code=r.code_id,
+                              detail=(f"{r.start}-{r.end}: {r.coding_id} in {label}, "
+                                      f"{r.coding_id_here} here; the one made first, {kept}, "
+                                      f"is kept and {other}")))
+    return found
 
 
 def _clashes(add: pd.DataFrame, others: pd.DataFrame, here: Snapshot) -> list[dict]:
@@ -222,57 +285,6 @@ def _clashes(add: pd.DataFrame, others: pd.DataFrame, here: Snapshot) -> list[di
             for r in both.itertuples(index=False)]
 
 
-def _memo_target(memo: dict, here: Snapshot, maps: dict[str, dict[str, str]]) -> str | None:
-    """The memo's target id here; ``""`` when its target is not here."""
-    kind, target = memo["target_kind"], memo["target_id"]
-    if kind == "project":
-        return None
-    if kind == "case":
-        return target if target in here.case_ids else maps["case"].get(target, "")
-    if kind == "code" and target in set(here.codes["code_id"]):
-        return target
-    return maps[kind].get(target, "")
-
-
-def plan_memos(here: Snapshot, there: Snapshot, maps: dict[str, dict[str, str]]
-               ) -> tuple[list[dict], list[dict], list[dict]]:
-    """Decide the copy's memos: (to add, edits to take, findings). ``maps`` holds the
-    document, code and coding id maps, keyed by target kind."""
-    mine = {m["memo_id"]: m for m in here.memos.to_dict("records")}
-    keys = {(m["target_kind"], m["target_id"], m["author"], m["text"]) for m in mine.values()}
-    since = there.copied_at or ""
-    add, edits, found = [], [], []
-    for memo in there.memos.to_dict("records"):
-        ours = mine.get(memo["memo_id"])
-        if ours is not None:
-            if ours["text"] == memo["text"] or memo["updated_at"] <= since:
-                continue
-            if ours["updated_at"] <= since:
-                edits.append(memo)
-                found.append(_finding("memo edited in the copy", coder=memo["author"],
-                                      detail=f"{memo['memo_id']}: the copy's text is taken"))
-            else:
-                found.append(_finding("memo edited on both sides", coder=memo["author"], detail=(
-                    f"{memo['memo_id']}: this project's text is kept: {ours['text']!r}; the "
-                    f"copy's: {memo['text']!r}. Edit the memo to settle it.")))
-            continue
-        target = _memo_target(memo, here, maps)
-        if target == "":
-            found.append(_finding("memo left out", coder=memo["author"], detail=(
-                f"{memo['memo_id']} is on {memo['target_kind']} '{memo['target_id']}', which "
-                "is not in this project")))
-        elif (memo["target_kind"], target, memo["author"], memo["text"]) not in keys:
-            try:
-                check_person(memo["author"], role="memo author")
-            except CodingError as err:
-                raise TeamError(6, f"{there.label}: memo {memo['memo_id']} cannot be merged: "
-                                f"{err.message} Nothing was merged.") from err
-            add.append({**memo, "target_id": target})
-    if add:
-        found.append(_finding("memos added", n=len(add)))
-    return add, edits, found
-
-
 def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
            with_audit: bool, documents: str = "list") -> Plan:
     """Decide the whole merge of ``there`` into ``here``; raise before anything is written.
@@ -283,11 +295,11 @@ def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
     """
     doc_map, imported, found = match_documents(here, there, documents)
     code_map, code_found = map_codes(here, there)
-    add, remove, coding_map, coding_found = plan_codings(here, there, doc_map, code_map, coders,
-                                                         set(imported["doc_id"]))
+    add, remove, set_aside, coding_map, coding_found = plan_codings(
+        here, there, doc_map, code_map, coders, set(imported["doc_id"]))
     cases = {c: c for c in imported["case_id"] if isinstance(c, str)}
     maps = {"document": doc_map, "code": code_map, "coding": coding_map, "case": cases}
-    memos, edits, memo_found = plan_memos(here, there, maps)
+    memos, edits, not_taken, memo_found = plan_memos(here, there, maps, set_aside)
     last = max(there.audit_from, int(here.meta.get(f"merged.{there.source_id}", 0)))
     audit = there.audit[there.audit["seq"] > last] if with_audit else there.audit.iloc[:0]
     findings = pd.DataFrame(found + code_found + coding_found + memo_found,
@@ -296,4 +308,4 @@ def decide(here: Snapshot, there: Snapshot, *, coders: dict[str, str] | None,
         findings.loc[len(findings)] = ["audit rows appended", "", "", "", len(audit),
                                        "the copy's history, each action marked with its origin"]
     findings.insert(0, "source", there.label)
-    return Plan(imported, add, remove, memos, edits, audit, findings)
+    return Plan(imported, add, remove, set_aside, memos, edits, not_taken, audit, findings)

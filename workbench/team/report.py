@@ -6,12 +6,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.team.plan import FINDING_COLUMNS
-
+#: The columns of a merge report's findings.
+FINDING_COLUMNS = ["source", "finding", "coder", "document", "code", "n", "detail"]
 #: Findings that need a person's decision: listed first in the summary.
 TO_CHECK = ("document text differs", "code only in the copy", "code retired here",
             "code merged in the copy", "same passage coded differently",
             "memo edited on both sides", "codings left out", "memo left out")
+
+
+def finding_row(finding: str, *, coder: str = "", document: str = "", code: str = "",
+                n: int = 1, detail: str = "") -> dict:
+    """One row of a merge report (``FINDING_COLUMNS`` but the source, which
+    :func:`.plan.decide` adds)."""
+    return {"finding": finding, "coder": coder, "document": document, "code": code, "n": n,
+            "detail": detail}
 
 
 @dataclass(frozen=True)
