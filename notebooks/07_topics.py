@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
+#     formats: ipynb,py:percent
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -11,7 +11,7 @@
 # %% [markdown]
 # # 7. Topics: themes nobody put in the codebook
 #
-# The **fictional** Riverside case, coded by hand. A codebook finds what its authors expected;
+# On the **fictional** Riverside case (or the project you give it), coded by hand. A codebook finds what its authors expected;
 # a topic model groups passages that use the same words and mean similar things, whatever the
 # codebook says. This notebook finds topics among the paragraphs, reads them against the
 # participants' roles and over time, compares them with the human codes, and offers the
@@ -26,9 +26,10 @@
 # %% tags=["parameters"]
 PROJECT = "riverside-study"
 CORPUS = "../corpora/riverside"
-CODER = "ana"  # whose codings the topics are compared with: ana coded every document
+CODER = None  # whose codings the topics are compared with; None: whoever coded most
 UNIT = "paragraph"
-N_TOPICS = 8  # None lets the data choose (by the silhouette)
+N_TOPICS = None  # None lets the data choose (by the silhouette)
+GROUP_BY = None  # the case attribute to read topics against; None: the one with fewest values
 SEED = 0
 
 # %%
@@ -36,10 +37,18 @@ from pathlib import Path
 
 from workbench import Project
 from workbench.charts import topic_heatmap, topic_sizes, topics_over_time_chart
+from workbench.contents import contents
 from workbench.example import build_example
 
 project = (Project.open(PROJECT) if (Path(PROJECT) / "project.sqlite").exists()
            else build_example(PROJECT, corpus=CORPUS, progress=False))
+holds = contents(project)
+CODER = CODER or (holds.coders[0] if holds.coders else None)
+cases = project.cases()
+spread = cases[list(holds.attributes)].nunique()
+GROUP_BY = GROUP_BY or next(iter(spread[spread > 1].sort_values(kind="stable").index), None)
+print(f"topics among {UNIT}s; compared with {CODER or 'nobody (nothing coded)'}'s codings; "
+      f"read against {GROUP_BY or 'no attribute (the cases have none that varies)'}")
 
 # %% [markdown]
 # ## Find the topics
@@ -50,10 +59,19 @@ project = (Project.open(PROJECT) if (Path(PROJECT) / "project.sqlite").exists()
 # paragraphs gives the same topics.
 
 # %%
-assigned = project.topics(UNIT, n_topics=N_TOPICS, seed=SEED)
-run = project.topic_run()
-print(f"run {run.run_id}: {run.n_segments} {run.unit}s, {run.n_topics} topics, "
-      f"method {run.method}, embeddings {run.backend} ({run.version})")
+from workbench.errors import TopicsError
+
+try:
+    assigned = project.topics(UNIT, n_topics=N_TOPICS, seed=SEED)
+except TopicsError as refused:
+    if refused.code != "WB-TOPICS-005":  # only "too few segments" is a project's shape
+        raise
+    assigned = None
+    print(f"This project is too small for topics, so the rest is skipped: {refused.message}")
+if assigned is not None:
+    run = project.topic_run()
+    print(f"run {run.run_id}: {run.n_segments} {run.unit}s, {run.n_topics} topics, "
+          f"method {run.method}, embeddings {run.backend} ({run.version})")
 
 # %% [markdown]
 # ## The topic table
@@ -63,24 +81,33 @@ print(f"run {run.run_id}: {run.n_segments} {run.unit}s, {run.n_topics} topics, "
 # document and speaker.
 
 # %%
-table = project.topic_table()
-table[["topic", "size", "share", "terms", "example_document", "example_speaker"]]
-
-# %%
-topic_sizes(table)
+if assigned is not None:
+    table = project.topic_table()
+    display(table[["topic", "size", "share", "terms", "example_document", "example_speaker"]])
+    display(topic_sizes(table))
 
 # %% [markdown]
 # ## Who talks about what, and when
 #
-# Shares within each role: a column sums to 100%. Then the topics month by month (the
-# documents' dates). Few documents per cell make these shares unstable; read them as
+# Shares within each value of `GROUP_BY` (on the example, set in its `report.yaml`: role): a
+# column sums to 100%. Then the topics month by month (the documents' dates). Few documents per cell make these shares unstable; read them as
 # pointers to passages, not as rates.
 
 # %%
-topic_heatmap(project.topic_shares("role"), "role")
+if assigned is None:
+    pass
+elif GROUP_BY:
+    display(topic_heatmap(project.topic_shares(GROUP_BY), GROUP_BY))
+else:
+    print("The cases in this project have no attribute that varies, so this part is skipped.")
 
 # %%
-topics_over_time_chart(project.topics_over_time("month"))
+if assigned is None:
+    pass
+elif project.documents()["date"].notna().any():
+    display(topics_over_time_chart(project.topics_over_time("month")))
+else:
+    print("No document in this project has a date, so this part is skipped.")
 
 # %% [markdown]
 # ## Topics against the codes
@@ -92,11 +119,15 @@ topics_over_time_chart(project.topics_over_time("month"))
 # an error of either.
 
 # %%
-project.topic_code_agreement(coder=CODER)
-
-# %%
-against = project.topics_against_codes(coder=CODER)
-against[against["best"]][["name", "code", "segments", "precision", "recall", "jaccard"]]
+if assigned is None:
+    pass
+elif CODER:
+    display(project.topic_code_agreement(coder=CODER))
+    against = project.topics_against_codes(coder=CODER)
+    display(against[against["best"]][["name", "code", "segments", "precision", "recall",
+                                       "jaccard"]])
+else:
+    print(holds.lacks("codings"))
 
 # %% [markdown]
 # ## Candidate codes
@@ -107,4 +138,10 @@ against[against["best"]][["name", "code", "segments", "precision", "recall", "ja
 # keeping in one step, recorded in the codebook's changelog with the run id.
 
 # %%
-project.candidate_codes(coder=CODER)[["topic", "name", "size", "coverage", "examples"]]
+if assigned is None:
+    pass
+elif CODER:
+    display(project.candidate_codes(coder=CODER)[["topic", "name", "size", "coverage",
+                                                  "examples"]])
+else:
+    print(holds.lacks("codings"))
