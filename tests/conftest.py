@@ -22,6 +22,24 @@ RIVERSIDE = REPO / "corpora" / "riverside"
 SHARED = REPO.parent / "shared"
 
 
+#: The start of a script run in a fresh process to prove something works offline: every
+#: socket connection fails and is recorded in ``attempts`` (the script dumps it) before
+#: workbench or any Hugging Face library is imported.
+NO_NETWORK = '''
+import json, socket, sys
+attempts = []
+
+def refuse(*args, **kwargs):
+    attempts.append(repr(args[1:] or args))
+    raise OSError("the network is unreachable in this test")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+'''
+
+
 @pytest.fixture(scope="session", autouse=True)
 def model_cache(tmp_path_factory) -> Path:
     """One folder for the static model distilled from the bundled MiniLM (30-130 s on two

@@ -8,23 +8,11 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.conftest import NO_NETWORK, REPO
 
 #: Runs in a fresh process: every socket connection fails (and is recorded) before workbench
 #: or any Hugging Face library is imported.
-RUN = """
-import json, socket, sys
-attempts = []
-
-def refuse(*args, **kwargs):
-    attempts.append(repr(args[1:] or args))
-    raise OSError("the network is unreachable in this test")
-
-socket.socket.connect = refuse
-socket.socket.connect_ex = refuse
-socket.create_connection = refuse
-socket.getaddrinfo = refuse
-
+RUN = NO_NETWORK + """
 from workbench.semantic import BACKENDS, encoder, find_backend
 
 texts = ["The alarm rang all night.", "We ignored the alarm.", "I check the labs by hand."]

@@ -8,24 +8,12 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.conftest import NO_NETWORK, REPO
 from tests.topics.conftest import BACKEND
 
 #: Runs in a fresh process: every socket connection fails (and is recorded) before workbench,
 #: BERTopic or any Hugging Face library is imported.
-RUN = """
-import json, socket, sys
-attempts = []
-
-def refuse(*args, **kwargs):
-    attempts.append(repr(args[1:] or args))
-    raise OSError("the network is unreachable in this test")
-
-socket.socket.connect = refuse
-socket.socket.connect_ex = refuse
-socket.create_connection = refuse
-socket.getaddrinfo = refuse
-
+RUN = NO_NETWORK + """
 from workbench import Project
 
 with Project.open(sys.argv[1]) as project:
