@@ -64,6 +64,10 @@ def test_report_writes_notebooks_html_and_manifest(runs):
     for name in NOTEBOOKS:
         executed = nbformat.read(first / f"{name}.ipynb", as_version=4)
         assert executed.cells[0].source.startswith("## Provenance")
+        # The example: 90 documents (14 interviews, 24 field notes, 52 survey answers: its
+        # README), codings by ana and ben, one codebook and one load of its logs.
+        assert ("1 codebook, 2 coders' codings, 90 documents, 1 log load"
+                in executed.cells[0].source)
         errors = [o for c in executed.cells for o in c.get("outputs", [])
                   if o.get("output_type") == "error"]
         assert not errors

@@ -81,10 +81,17 @@ def write_manifest(run: Run, folder: Path) -> Path:
     return path
 
 
+#: How the provenance cell counts each kind of input: (one, several).
+INPUT_NAMES = {"document": ("document", "documents"), "codebook": ("codebook", "codebooks"),
+               "codings": ("coder's codings", "coders' codings"),
+               "log_load": ("log load", "log loads")}
+
+
 def provenance_cell(run: Run, notebook: str) -> nbformat.NotebookNode:
     """A markdown cell summarising ``run`` for the executed ``notebook``."""
     counts = run.inputs.groupby("kind").size()
-    inputs = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "none"
+    inputs = ", ".join(f"{n} {INPUT_NAMES.get(kind, (kind, kind))[n != 1]}"
+                       for kind, n in counts.items()) or "none"
     cells = run.outputs[run.outputs["notebook"] == notebook]
     commit = run.code["git_commit"] or "unknown (no git)"
     dirty = {True: " with uncommitted changes", False: "", None: ""}[run.code["dirty"]]
