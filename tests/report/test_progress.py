@@ -30,13 +30,15 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_piped_progress_is_one_line_per_notebook(tmp_path, capsys):
+def test_piped_progress_is_one_line_per_notebook(tmp_path, capfd):
     Project.create(tmp_path / "study", user="ana").close()
     for name in ("01_first", "02_second"):
         write(tmp_path / "notebooks", f"{name}.py", NOTEBOOK)
     run_report(tmp_path / "study", notebooks_dir=tmp_path / "notebooks", out=tmp_path / "out")
-    lines = capsys.readouterr().err.splitlines()
-    # pytest's captured stderr is not a terminal: no bar, no carriage returns.
+    lines = capfd.readouterr().err.splitlines()
+    # pytest's captured stderr is not a terminal: no bar, no carriage returns. Captured at
+    # the file descriptor, so the kernels' own stderr counts too: no start-up warning of
+    # theirs (execute.KERNEL_ARGUMENTS).
     assert len(lines) == 2, lines
     for line, name in zip(lines, ("01_first", "02_second"), strict=True):
         assert re.fullmatch(rf"report: {name}: 3 cells in \d+\.\d s", line), line

@@ -50,6 +50,10 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 WORKING_PROJECT = "project"
 #: Seconds one cell may run before the report is stopped.
 CELL_TIMEOUT = 600
+#: The kernel logs errors only: its start-up warning that a local kernel talks over TCP
+#: without encryption would otherwise print once per notebook. A cell's own output, stderr
+#: included, is still kept in the notebook.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def run_id() -> str:
@@ -102,6 +106,7 @@ def _execute(notebook, name: str, workdir: Path, progress: Progress, partial: Pa
     ``partial`` and a ``ReportError`` names the notebook, the cell and the error.
     """
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            extra_arguments=KERNEL_ARGUMENTS,
                             resources={"metadata": {"path": str(workdir)}})
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
