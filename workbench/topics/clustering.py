@@ -21,10 +21,17 @@ References
    hierarchical density estimates. PAKDD, LNCS 7819, 160-172.
 .. [4] Rousseeuw PJ (1987). Silhouettes: a graphical aid to the interpretation and
    validation of cluster analysis. J Comput Appl Math 20, 53-65.
+
+Topics are described by their terms after the project language's stop words (spaCy's lists)
+are left out; for English also contractions and spoken fillers, which in interview
+transcripts outnumber every content word and would otherwise form a topic of their own.
+BERTopic is told the language, so that its English-only clean-up (it keeps ASCII letters and
+digits only) never strips another language's letters.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,8 +41,8 @@ import pandas as pd
 from workbench.errors import TopicsError
 from workbench.semantic.backends import go_offline
 
-__all__ = ["METHODS", "MIN_PER_TOPIC", "SMALL", "Fit", "check_method", "fit_topics",
-           "minimum"]
+__all__ = ["METHODS", "MIN_PER_TOPIC", "SMALL", "SPOKEN_ENGLISH", "Fit", "check_method",
+           "fit_topics", "minimum", "stop_words"]
 
 #: The reduction and clustering pairs a run can use; the first is the default.
 METHODS = ("pca-kmeans", "umap-hdbscan")
@@ -63,6 +70,34 @@ class Fit:
     terms: pd.DataFrame
     method: str
     settings: dict
+
+
+#: English contractions and spoken fillers as BERTopic's English clean-up leaves them (it
+#: drops apostrophes: "that's" is counted as "thats").
+SPOKEN_ENGLISH = ("im", "ive", "id", "ill", "youre", "youve", "youd", "youll", "hes", "shes",
+                  "its", "theyre", "theyve", "theyd", "weve", "wed", "thats", "theres",
+                  "whats", "heres", "dont", "doesnt", "didnt", "cant", "couldnt", "wont",
+                  "wouldnt", "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "hadnt",
+                  "shouldnt", "lets", "yeah", "yes", "um", "uh", "er", "erm", "oh", "okay",
+                  "ok", "like", "know", "just", "really", "mean", "gonna", "got")
+
+
+def stop_words(language: str) -> list[str]:
+    """The words left out of topic terms for a project in ``language`` (an ISO code spaCy
+    knows): spaCy's stop words for it and, for English, the same without apostrophes and
+    :data:`SPOKEN_ENGLISH`; sorted, so the vocabulary is the same on any machine.
+
+    >>> {"thats", "like", "the"} <= set(stop_words("en")), "alarm" in stop_words("en")
+    (True, False)
+    """
+    from spacy.util import get_lang_class
+
+    words = set(get_lang_class(language).Defaults.stop_words)
+    if language == "en":
+        words |= {re.sub(r"[^a-z0-9]", "", word) for word in words} | set(SPOKEN_ENGLISH)
+    # Only words the vectoriser counts as one token (two or more word characters), so that
+    # scikit-learn has no reason to warn that the list and its tokens disagree.
+    return sorted(word for word in words if re.fullmatch(r"\w\w+", word))
 
 
 def minimum(n_topics: int | None, method: str = METHODS[0]) -> int:
@@ -174,9 +209,10 @@ def fit_topics(texts: Sequence[str], vectors: np.ndarray, *, n_topics: int | Non
 
     reducer, clusterer, settings = (_pca_kmeans(vectors, n_topics, seed) if method == METHODS[0]
                                     else _umap_hdbscan(vectors, seed))
-    words = CountVectorizer(stop_words="english" if language == "en" else None)
+    words = CountVectorizer(stop_words=stop_words(language))
     model = BERTopic(embedding_model=None, umap_model=reducer, hdbscan_model=clusterer,
-                     vectorizer_model=words, top_n_words=TOP_TERMS, verbose=False)
+                     vectorizer_model=words, top_n_words=TOP_TERMS, verbose=False,
+                     language="english" if language == "en" else "multilingual")
     try:
         topics, _ = model.fit_transform(list(texts), embeddings=vectors)
     except ValueError as err:
