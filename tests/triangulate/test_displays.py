@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.triangulate.conftest import example_without_inferences
 from workbench.cli import main
 from workbench.errors import ProjectError, TriangulationError
-from workbench.example import build_example
 from workbench.triangulate import displays
 
 REPAIR = ["manual-verification", "workarounds"]
@@ -181,8 +181,8 @@ def test_side_by_side_quotes_name_speaker_and_date(riverside):
 def test_side_by_side_shows_a_recorded_meta_inference_with_its_evidence(tmp_path):
     from workbench import Project
 
-    build_example(tmp_path / "study", progress=False).close()
-    with Project.open(tmp_path / "study") as project:
+    # Without the example's own meta-inferences, so the one recorded here is the only one.
+    with Project.open(example_without_inferences(tmp_path / "study")) as project:
         query = {"metric": "stale_share", "period": "week", "by": "unit",
                  "filters": {"unit": "4N", "bucket_start": "2025-03-31"}}
         made = project.infer("During the outage 4N nurses re-checked labs by hand.",
