@@ -5,7 +5,8 @@ observation log, the sociotechnical codebook, the example hand coding by two inv
 (ana codes everything, ben six interviews blind) located by their quotes, the generated
 deployment logs of the alert (``logs.duckdb``), the timeline, the crosswalk between the
 qualitative attributes and the log keys (``keys.yaml``), and ana's references placing
-interview answers at timeline events (``references.csv``). The example's analysis choices
+interview answers at timeline events (``references.csv``), and ana's meta-inferences joining the
+two strands (``inferences.yaml``). The example's analysis choices
 (``report.yaml``: the repair codes, the threshold change, the coders to compare) are copied into
 the project folder, where ``workbench report`` finds them.
 """
@@ -16,10 +17,12 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from workbench.errors import ProjectError
+from workbench.errors import ProjectError, TriangulationError
 from workbench.project import Project
 from workbench.report.parameters import PARAMETERS_FILE
+from workbench.safe_input import UnsafeYaml, load_yaml
 
 #: The example corpus shipped in the repository, next to the package.
 RIVERSIDE = Path(__file__).resolve().parents[1] / "corpora" / "riverside"
@@ -63,6 +66,8 @@ def build_example(directory: str | Path, *, corpus: str | Path = RIVERSIDE,
         if (corpus / "references.csv").is_file():
             refer_turns(project, pd.read_csv(corpus / "references.csv", comment="#",
                                              keep_default_na=False))
+    if (corpus / "inferences.yaml").is_file():
+        record_inferences(project, corpus / "inferences.yaml")
     if (corpus / PARAMETERS_FILE).is_file():
         shutil.copyfile(corpus / PARAMETERS_FILE, Path(project.path) / PARAMETERS_FILE)
     return project
@@ -82,6 +87,81 @@ def refer_turns(project: Project, rows: pd.DataFrame) -> list[str]:
         ids.append(project.refer(doc=found.doc_id, start=int(turn["start"]),
                                  end=int(turn["end"]), event=row.event or None, period=period))
     return ids
+
+
+def record_inferences(project: Project, path: Path) -> list[str]:
+    """Record the meta-inferences of ``inferences.yaml`` through ``project.infer``, in one
+    transaction, after the codings, timeline and logs they rest on are in.
+
+    Each entry's codings are found by document, code and quote among its author's codings
+    (coding ids differ per build); its metric query is run on the logs as
+    :meth:`Project.infer` does. A file that is not such a list, or an entry whose keys or
+    codings are not found or that ``infer`` refuses, is refused with the file and entry named
+    (WB-PROJECT-014 to 016) and nothing from it recorded.
+
+    Returns
+    -------
+    list of str : the inference ids, in the file's order.
+    """
+    given = _read_inferences(path)
+    author = given["author"]
+    codings = project.codings(coder=author)
+    ids = []
+    with project.atomic():
+        for number, entry in enumerate(given["inferences"], start=1):
+            qualitative = _evidence(codings, entry, path, number)
+            try:
+                ids.append(project.infer(
+                    entry["claim"], fit=entry["fit"], theme=entry.get("theme"),
+                    qualitative=qualitative, quantitative=entry.get("quantitative"),
+                    rationale=" ".join(str(entry.get("rationale", "")).split()),
+                    author=author))
+            except TriangulationError as err:
+                raise ProjectError(16, f"{path} entry {number}: {err} Nothing from the "
+                                   "file was recorded.") from err
+    return ids
+
+
+def _read_inferences(path: Path) -> dict:
+    """The file's ``author`` and ``inferences`` list, each entry a mapping with a claim and a
+    fit; anything else refused (WB-PROJECT-014) with the file and entry named."""
+    try:
+        given = load_yaml(path.read_text(encoding="utf-8"))
+    except (UnsafeYaml, yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ProjectError(14, f"{path} is not readable YAML ({err}). Fix the file.") from err
+    if not isinstance(given, dict) or not isinstance(given.get("author"), str) or \
+            not isinstance(given.get("inferences"), list):
+        raise ProjectError(14, f"{path} must hold 'author: <coder>' and 'inferences:' a list "
+                           "of entries (claim, fit, qualitative, quantitative).")
+    for number, entry in enumerate(given["inferences"], start=1):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str)
+                                                  for k in ("claim", "fit")):
+            raise ProjectError(14, f"{path} entry {number}: each entry is a mapping with a "
+                               "'claim' and a 'fit' (text).")
+    return given
+
+
+def _evidence(codings: pd.DataFrame, entry: dict, path: Path, number: int) -> list[str]:
+    """An entry's qualitative evidence: its code names, then the ids of the codings it names
+    by document, code and quote (WB-PROJECT-015 when one is not among the author's)."""
+    qualitative = entry.get("qualitative") or {}
+    if not isinstance(qualitative, dict):
+        raise ProjectError(15, f"{path} entry {number}: 'qualitative' is a mapping with "
+                           "'codes' and/or 'codings'.")
+    ids = []
+    for item in qualitative.get("codings") or []:
+        if not isinstance(item, dict):
+            raise ProjectError(15, f"{path} entry {number}: each coding is named by "
+                               "document, code and quote.")
+        found = codings[(codings["document"] == item.get("document")) &
+                        (codings["code_id"] == item.get("code")) &
+                        (codings["text"] == item.get("quote"))]
+        if found.empty:
+            raise ProjectError(15, f"{path} entry {number}: no {item.get('code')!r} coding "
+                               f"of {str(item.get('quote'))[:60]!r} in "
+                               f"{item.get('document')!r}. Copy the quote as coded.")
+        ids.append(found["coding_id"].iloc[0])
+    return [*(qualitative.get("codes") or []), *ids]
 
 
 def locate_quotes(project: Project, rows: pd.DataFrame, coder: str) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write
+from tests.conftest import RIVERSIDE, write
 from workbench.example import build_example
 from workbench.triangulate.planted import SOCIOTECHNICAL
 
@@ -65,6 +65,19 @@ def code(project, name: str, opening: str, code: str = "workarounds", unit: str 
     hit = paragraphs[(paragraphs["document"] == name) &
                      paragraphs["text"].str.startswith(opening)].iloc[0]
     return project.code(hit["doc_id"], int(hit["start"]), int(hit["end"]), code).coding_id
+
+
+def example_without_inferences(folder: Path) -> Path:
+    """Build the example in ``folder`` from the Riverside corpus without its
+    ``inferences.yaml`` (the corpus linked file by file beside it), for tests that count the
+    meta-inferences they record themselves."""
+    corpus = folder.parent / "riverside-corpus"
+    corpus.mkdir()
+    for entry in RIVERSIDE.iterdir():
+        if entry.name != "inferences.yaml":
+            (corpus / entry.name).symlink_to(entry)
+    build_example(folder, corpus=corpus, progress=False).close()
+    return folder
 
 
 @pytest.fixture(scope="module")

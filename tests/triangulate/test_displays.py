@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.triangulate.conftest import example_without_inferences
 from workbench.cli import main
 from workbench.errors import ProjectError, TriangulationError
-from workbench.example import build_example
 from workbench.triangulate import displays
 
 REPAIR = ["manual-verification", "workarounds"]
@@ -173,16 +173,17 @@ def test_side_by_side_quotes_name_speaker_and_date(riverside):
         spoken = turns[turns["document"] == row.document]
         if len(spoken):
             assert row.speaker in set(spoken["speaker"])
-    # No meta-inference is recorded in the example: the fit stays empty with the reason.
-    assert shown.data["fit"].isna().all()
-    assert shown.data["reason"].str.contains("no meta-inference recorded").all()
+    # The example records ana's meta-inference on manual verification during the outage
+    # (corpora/riverside/inferences.yaml, entry 1, fit agreement): the theme shows its fit.
+    assert set(shown.data["fit"]) == {"agreement"}
+    assert shown.data["reason"].isna().all()
 
 
 def test_side_by_side_shows_a_recorded_meta_inference_with_its_evidence(tmp_path):
     from workbench import Project
 
-    build_example(tmp_path / "study", progress=False).close()
-    with Project.open(tmp_path / "study") as project:
+    # Without the example's own meta-inferences, so the one recorded here is the only one.
+    with Project.open(example_without_inferences(tmp_path / "study")) as project:
         query = {"metric": "stale_share", "period": "week", "by": "unit",
                  "filters": {"unit": "4N", "bucket_start": "2025-03-31"}}
         made = project.infer("During the outage 4N nurses re-checked labs by hand.",

@@ -10,10 +10,10 @@ import shutil
 import pandas as pd
 import pytest
 
+from tests.triangulate.conftest import example_without_inferences
 from workbench import Project
 from workbench.cli import main
 from workbench.errors import TriangulationError
-from workbench.example import build_example
 
 OUTAGE_WEEK = {"metric": "stale_share", "by": "unit",
                "filters": {"unit": "4N", "bucket_start": "2025-03-31"}}
@@ -22,9 +22,8 @@ CLAIM = "During the lab outage 4N nurses kept a paper list because the score ran
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("riverside") / "study"
-    build_example(folder, progress=False).close()
-    return folder
+    """The example before any meta-inference: these tests count the ones they record."""
+    return example_without_inferences(tmp_path_factory.mktemp("riverside") / "study")
 
 
 @pytest.fixture
