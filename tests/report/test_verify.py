@@ -12,6 +12,7 @@ import duckdb
 import nbformat
 import pytest
 
+from workbench import Project
 from workbench.cli import main
 from workbench.errors import ReportError
 from workbench.example import build_example
@@ -177,3 +178,31 @@ def test_signed_report_verifies_with_the_public_key_and_warns_without(study, tmp
     assert main(["verify", str(run), "--project", str(project_dir), "--no-rerun"]) == 0
     assert "WARNING signature: provenance.json.sig: the run is signed but the signature was " \
            "not checked" in capsys.readouterr().out
+
+
+#: A notebook of one's own: prints what the project holds, so a re-run compares real output.
+OWN_NOTEBOOK = '''# %% tags=["parameters"]
+PROJECT = "study"
+CORPUS = "corpus"
+
+# %%
+from workbench import Project
+
+with Project.open(PROJECT) as project:
+    print(len(project.documents()), "documents")
+'''
+
+
+def test_own_notebooks_folder_reports_and_verifies_from_the_command_line(tmp_path, capsys):
+    """``--notebooks-dir`` on both commands: a report of one's own notebooks is verified, re-run
+    included, from the command line (before, only the Python API could)."""
+    Project.create(tmp_path / "own", user="ana").close()
+    folder = tmp_path / "my-notebooks"
+    folder.mkdir()
+    (folder / "01_count.py").write_text(OWN_NOTEBOOK, encoding="utf-8")
+    assert main(["report", str(tmp_path / "own"), "--notebooks-dir", str(folder)]) == 0
+    run = next((tmp_path / "own" / "reports").iterdir())
+    assert main(["verify", str(run), "--notebooks-dir", str(folder)]) == 0
+    assert "checks match" in capsys.readouterr().out
+    # Without the folder, verify looks for 01_count among workbench's notebooks and fails.
+    assert main(["verify", str(run)]) == 1

@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="a YAML file of analysis choices per notebook (top-level keys: "
                          "notebook names or 'all'; each maps parameter NAME to a value); "
                          "default DIR/report.yaml when the project holds one")
+    _add_notebooks_dir(command)
     command.set_defaults(run=_report)
     checker = subparsers.add_parser(
         "verify", help="check an executed report against its project",
@@ -57,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     checker.add_argument("--public-key", type=Path, default=None, metavar="PUB",
                          help="the signer's Ed25519 public key (.pub): check "
                          "provenance.json.sig with it")
+    _add_notebooks_dir(checker)
     checker.set_defaults(run=_verify)
     keygen = subparsers.add_parser(
         "keygen", help="make an Ed25519 key pair to sign reports",
@@ -69,21 +71,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     keygen.set_defaults(run=_keygen)
 
 
+def _add_notebooks_dir(command: argparse.ArgumentParser) -> None:
+    """``--notebooks-dir``: a folder of one's own notebooks instead of workbench's."""
+    command.add_argument("--notebooks-dir", type=Path, default=None, metavar="FOLDER",
+                         help="the folder of jupytext .py notebooks to run (default: "
+                         "workbench's notebooks/); verify a report with the folder it ran")
+
+
 def _report(args: argparse.Namespace) -> None:
-    from workbench.report import run_report
+    from workbench.report import NOTEBOOKS, run_report
 
     names = [n.strip() for n in args.notebooks.split(",") if n.strip()] if args.notebooks \
         else None
-    run = run_report(args.dir, names, args.out, sign=args.sign, parameters=args.parameters)
+    run = run_report(args.dir, names, args.out, sign=args.sign, parameters=args.parameters,
+                     notebooks_dir=args.notebooks_dir or NOTEBOOKS)
     print(f"wrote {run}")
 
 
 def _verify(args: argparse.Namespace) -> None:
     from workbench.errors import ReportError
-    from workbench.report import verify
+    from workbench.report import NOTEBOOKS, verify
 
     result = verify(args.report_dir, args.project, rerun=not args.no_rerun,
-                    public_key=args.public_key)
+                    public_key=args.public_key, notebooks_dir=args.notebooks_dir or NOTEBOOKS)
     for line in result.problems():
         print(line)
     checked = len(result.checks)
