@@ -22,11 +22,13 @@ class TopicsFacade:
 
     def topics(self, unit: str = "turn", *, n_topics: int | None = None, seed: int = 0,
                where: Mapping[str, object] | None = None, backend: str | None = None,
-               method: str | None = None) -> pd.DataFrame:
+               method: str | None = None, spoken_only: bool = True) -> pd.DataFrame:
         """Find topics among the segments of ``unit`` and store the run; returns one row per
-        segment: run_id, doc_id, document, start, end, speaker, topic, closeness, text."""
+        segment: run_id, doc_id, document, start, end, speaker, topic, closeness, text.
+        ``spoken_only``: in documents with turns, only what someone said."""
         return topics.discover(self._conn, self.user, unit=unit, n_topics=n_topics,
-                               seed=seed, where=where, backend=backend, method=method)
+                               seed=seed, where=where, backend=backend, method=method,
+                               spoken_only=spoken_only)
 
     def topic_runs(self) -> pd.DataFrame:
         """The stored topic runs, newest first (id, unit, backend, method, parameters, ...)."""

@@ -17,7 +17,7 @@ from workbench.store.audit import now
 from workbench.store.ids import new_id
 from workbench.topics.clustering import METHODS, check_method, fit_topics, minimum
 from workbench.topics.runs import TopicRun, assignments, store_run
-from workbench.topics.selection import listed, selected
+from workbench.topics.selection import listed, selected, spoken
 
 __all__ = ["discover"]
 
@@ -59,7 +59,7 @@ def _enough(n_segments: int, n_topics: int | None, unit: str, method: str) -> No
 def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
              n_topics: int | None = None, seed: int = 0,
              where: Mapping[str, object] | None = None, backend: str | None = None,
-             method: str | None = None) -> pd.DataFrame:
+             method: str | None = None, spoken_only: bool = True) -> pd.DataFrame:
     """Find topics among the segments of ``unit`` and store the run.
 
     Parameters
@@ -84,6 +84,9 @@ def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
         ``pca-kmeans`` (None: the default, at every size) or ``umap-hdbscan`` (BERTopic's
         own, from 1,000 segments up; see :mod:`workbench.topics.clustering` for why it is not
         the default).
+    spoken_only
+        In documents with speaker turns, read only what someone said (leave out headings,
+        question keys and headers outside every turn; see :func:`.selection.spoken`).
 
     Returns
     -------
@@ -103,6 +106,8 @@ def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
     chosen = find_backend(backend)
     segments, vectors = embeddings(conn, unit, chosen.name)
     keep = selected(conn, segments, where)
+    if spoken_only:
+        keep &= spoken(conn, segments)
     segments, vectors = segments[keep].reset_index(drop=True), vectors[keep]
     _enough(len(segments), n_topics, unit, method)
     fit = fit_topics(segments["text"].tolist(), vectors, n_topics=n_topics, seed=seed,
@@ -112,7 +117,8 @@ def discover(conn: sqlite3.Connection, actor: str, *, unit: str = "turn",
         method=fit.method, seed=seed, n_segments=len(segments),
         n_topics=int((pd.unique(fit.topics) >= 0).sum()),
         parameters={"n_topics": n_topics, "backend": backend, "method_settings": fit.settings,
-                    "where": {str(k): listed(v) for k, v in (where or {}).items()}},
+                    "where": {str(k): listed(v) for k, v in (where or {}).items()},
+                    "spoken_only": spoken_only},
         packages={"workbench": __version__, **{p: _installed(p) for p in PACKAGES}},
         created_at=now(), created_by=actor)
     assigned = segments[["doc_id", "start", "end"]].assign(topic=fit.topics,

@@ -4,6 +4,11 @@
 ``speaker`` (a turn's speaker label), or any document or case attribute (``role``, ``ward``,
 ``kind``, ``date``: the document's own value, else its case's). A segment is kept when it
 matches every key.
+
+By default a run reads what people said (:func:`spoken`): in a document with speaker turns
+(an interview, a survey answer), text outside every turn is a heading, a question key or a
+transcript's header, not anyone's words, and such lines, repeated in every document of a kind,
+would otherwise make topics of their own. Documents without turns (field notes) are read whole.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import pandas as pd
 from workbench.coding.queries import document_attribute
 from workbench.errors import TopicsError
 
-__all__ = ["listed", "selected"]
+__all__ = ["listed", "selected", "spoken"]
 
 
 def listed(value: object) -> list[str]:
@@ -76,3 +81,11 @@ def selected(conn: sqlite3.Connection, segments: pd.DataFrame,
                               f"is nothing to find topics in. Values of {key} there: "
                               f"{', '.join(map(str, present)) or 'none'}.")
     return keep
+
+
+def spoken(conn: sqlite3.Connection, segments: pd.DataFrame) -> np.ndarray:
+    """A boolean mask over ``segments``: those with a speaker, and every segment of a document
+    that has no speaker turns."""
+    with_turns = {row[0] for row in conn.execute(
+        "SELECT DISTINCT doc_id FROM segments WHERE unit = 'turn'")}
+    return (segments["speaker"].notna() | ~segments["doc_id"].isin(with_turns)).to_numpy()
