@@ -31,3 +31,14 @@ def test_learn_refusal_is_a_numbered_error(planted, capsys):
     assert main(["learn", str(project.path), "alarms", "--coder", "zoe",
                  "--backend", BACKEND]) == 1
     assert "WB-LEARN-002" in capsys.readouterr().err
+
+
+def test_learn_takes_the_number_of_folds(planted, capsys):
+    project, _ = planted
+    assert main(["learn", str(project.path), "alarms", "--coder", "ana",
+                 "--backend", BACKEND, "--folds", "3"]) == 0
+    # ana coded 6 documents (tests/learn/conftest.py): 3 folds of 2 documents each
+    assert "3 folds of whole documents" in capsys.readouterr().out
+    assert main(["learn", str(project.path), "alarms", "--coder", "ana",
+                 "--backend", BACKEND, "--folds", "1"]) == 1
+    assert "WB-LEARN-005" in capsys.readouterr().err

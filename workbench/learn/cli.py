@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="embedding backend: static (default), minilm or tfidf-svd")
     command.add_argument("--threshold", type=float, default=0.5,
                          help="suggest a segment when its probability is at least this")
+    command.add_argument("--folds", type=int, default=5,
+                         help="cross-validation folds of whole documents (default 5; fewer "
+                         "when CODER coded fewer documents, as the report says)")
     command.add_argument("--seed", type=int, default=0, help="seed of folds and classifier")
     command.set_defaults(run=_learn)
 
@@ -41,8 +44,8 @@ def _learn(args: argparse.Namespace) -> None:
     with Project.open(args.dir) as project, warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter("always", LearnWarning)
         result = project.learn_suggestions(args.code, coder=args.coder, unit=args.unit,
-                                           backend=args.backend, threshold=args.threshold,
-                                           seed=args.seed)
+                                           backend=args.backend, folds=args.folds,
+                                           threshold=args.threshold, seed=args.seed)
     print(result.summary())
     for warning in shown:
         print(f"warning: {warning.message}", file=sys.stderr)
