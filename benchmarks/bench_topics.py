@@ -8,7 +8,8 @@ its peak memory is its own, it times ``project.topics("turn")`` on the empty emb
 embedding every turn with the default backend and finding topics (BERTopic; the method the
 run chose is printed), and reports the agreement of the topics with the planted themes
 (adjusted Rand index over the participants' turns). A second fresh process times the same
-call with the embeddings cached.
+call with the embeddings cached, and a third, the baseline, fits BERTopic alone on the same
+cached vectors at the same k (no choice of k, no selection, nothing stored).
 
 Target (issue 19): under 90 s and under 4 GB on the 2-core machine.
 
@@ -119,7 +120,32 @@ def phase_topics(work: Path) -> dict:
             "ari_planted": _agreement(work, assigned)}
 
 
-PHASES = {"build": phase_build, "topics": phase_topics}
+def phase_bare(work: Path) -> dict:
+    """The baseline: BERTopic alone on the same cached vectors and texts, with PCA (10
+    dimensions) and k-means at the k the last run chose: no choosing k, no selection, nothing
+    stored. What ``project.topics`` adds is the difference. BERTopic's import (about 10 s)
+    is timed on both sides: ``project.topics`` imports it when called."""
+    from workbench import Project
+    from workbench.semantic import embeddings
+
+    with Project.open(work / "study") as project:
+        k = project.topic_run().n_topics
+        segments, vectors = embeddings(project._conn, "turn", "static")
+    started = time.perf_counter()
+    from bertopic import BERTopic
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+
+    model = BERTopic(embedding_model=None, umap_model=PCA(10, random_state=0),
+                     hdbscan_model=KMeans(k, random_state=0, n_init=10), verbose=False)
+    model.fit_transform(segments["text"].tolist(), embeddings=vectors)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # KiB -> GiB
+    return {"seconds": round(seconds, 1), "peak_gb": round(peak, 2), "k": k,
+            "segments": len(segments)}
+
+
+PHASES = {"build": phase_build, "topics": phase_topics, "bare": phase_bare}
 
 
 def _measure(name: str, work: Path, *extra: str) -> dict:
@@ -156,6 +182,8 @@ def main() -> None:
     print("embeddings + topics, empty cache:", json.dumps(first))
     second = _measure("topics", work)
     print("topics, embeddings cached:      ", json.dumps(second))
+    bare = _measure("bare", work)
+    print("baseline, BERTopic alone:       ", json.dumps(bare))
 
 
 if __name__ == "__main__":
