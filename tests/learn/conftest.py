@@ -44,6 +44,23 @@ def planted_sentences(rng: random.Random) -> list[tuple[str, bool]]:
     return out
 
 
+def import_sentences(project, folder, documents: dict[str, list[tuple[str, object]]]
+                     ) -> dict[str, pd.DataFrame]:
+    """Import ``documents`` (name -> [(sentence, label)]) as field notes, set the codebook and
+    return each document's sentence segments, checked to be exactly its planted sentences."""
+    files = [write(folder, name, " ".join(text for text, _ in sentences) + "\n")
+             for name, sentences in documents.items()]
+    project.import_files(files, kind="fieldnote", progress=False)
+    project.set_codebook(write(folder, "codebook.yaml", CODEBOOK))
+    segments = project.segments("sentence")
+    found = {}
+    for name, sentences in documents.items():
+        mine = segments[segments["document"] == name].reset_index(drop=True)
+        assert mine["text"].tolist() == [text for text, _ in sentences], "one segment a sentence"
+        found[name] = mine
+    return found
+
+
 def build(project, folder, *, error_rate: float, related: bool = True, seed: int = 7):
     """Import the planted documents, set the codebook and let coder ana code documents
     0-5: she codes a sentence 'alarms' when it carries the theme (``related``) or at random
@@ -52,15 +69,10 @@ def build(project, folder, *, error_rate: float, related: bool = True, seed: int
     (doc_id, start, end, theme, coded)."""
     rng = random.Random(seed)
     documents = {f"notes_{i:02d}.txt": planted_sentences(rng) for i in range(DOCUMENTS)}
-    files = [write(folder, name, " ".join(text for text, _ in sentences) + "\n")
-             for name, sentences in documents.items()]
-    project.import_files(files, kind="fieldnote", progress=False)
-    project.set_codebook(write(folder, "codebook.yaml", CODEBOOK))
-    segments = project.segments("sentence")
+    found = import_sentences(project, folder, documents)
     rows = []
     for name, sentences in documents.items():
-        mine = segments[segments["document"] == name].reset_index(drop=True)
-        assert mine["text"].tolist() == [text for text, _ in sentences], "one segment a sentence"
+        mine = found[name]
         for sentence, (_, theme) in zip(mine.itertuples(), sentences, strict=True):
             decision = theme if related else rng.random() < 1 / 3
             coded = (decision != (rng.random() < error_rate)) \
@@ -114,17 +126,12 @@ def leaky(project, tmp_path):
     document has its own. Returns the project; ana coded every note."""
     rng = random.Random(11)
     documents = {f"leaky_{i:02d}.txt": leaky_sentences(i, rng) for i in range(LEAKY_DOCUMENTS)}
-    files = [write(tmp_path, name, " ".join(text for text, _ in sentences) + "\n")
-             for name, sentences in documents.items()]
-    project.import_files(files, kind="fieldnote", progress=False)
-    project.set_codebook(write(tmp_path, "codebook.yaml", CODEBOOK))
-    segments = project.segments("sentence")
+    found = import_sentences(project, tmp_path, documents)
     rows = []
     for name, sentences in documents.items():
-        mine = segments[segments["document"] == name].reset_index(drop=True)
-        assert mine["text"].tolist() == [text for text, _ in sentences], "one segment a sentence"
         rows += [(s.doc_id, s.start, s.end, "alarms")
-                 for s, (_, coded) in zip(mine.itertuples(), sentences, strict=True) if coded]
+                 for s, (_, coded) in zip(found[name].itertuples(), sentences, strict=True)
+                 if coded]
     project.code_many(pd.DataFrame(rows, columns=["doc_id", "start", "end", "code"]),
                       coder="ana", origin="manual")
     return project
